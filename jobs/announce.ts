@@ -1,0 +1,134 @@
+import { DelayedError, UnrecoverableError, type Job, type JobsOptions } from 'bullmq';
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../src/domain/clock';
+import type { Logger } from '../src/logger';
+import { PAPER_POSTED_EVENT } from '../src/slack/blocks/ids';
+import { paperCard } from '../src/slack/blocks/paper-card';
+import {
+  PERMANENT_SLACK_ERRORS,
+  platformErrorCode,
+  retryAfterSeconds,
+} from '../src/slack/client';
+import { jobIdPart, QUEUE_NAMES } from '../src/queue/names';
+import type { ChannelRef, Store } from '../src/store/store';
+
+/** Posts one paper's card in one channel and records it in the deliveries ledger. */
+export const name = QUEUE_NAMES.announce;
+
+export interface AnnounceData extends ChannelRef {
+  paperId: string;
+  /**
+   * Set (through `job.updateData`) just before the card is posted. A retry that finds it set and
+   * no ledger entry cannot know whether the post landed, so it looks in the channel first.
+   */
+  postStartedAt?: number;
+}
+
+export interface AnnounceResult {
+  messageTs: string;
+  /** `ledger`: posted by an earlier attempt or job; `history`: found in the channel after an ambiguous failure. */
+  source: 'posted' | 'ledger' | 'history';
+}
+
+export const options: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 2_000 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+};
+
+/** The workers' concurrency: posting is I/O-bound; Slack's own pace is enforced by its 429s. */
+export const concurrency = 4;
+
+/** One job per (workspace, channel, paper): enqueueing the same announcement twice is a no-op. */
+export function jobId(data: ChannelRef & { paperId: string }): string {
+  return jobIdPart(`announce-${data.workspaceId}-${data.channelId}-${data.paperId}`);
+}
+
+export interface AnnounceDeps {
+  store: Store;
+  slack: WebClient;
+  logger: Logger;
+  clock: Clock;
+}
+
+/** How far back a retry looks for a card an earlier attempt may have posted. */
+const HISTORY_SLACK_MS = 60_000;
+
+function withoutPostMark(data: AnnounceData): AnnounceData {
+  const { postStartedAt: _postStartedAt, ...rest } = data;
+  return rest;
+}
+
+export function createProcessor(deps: AnnounceDeps) {
+  const { store, slack, logger, clock } = deps;
+
+  async function findPostedCard(data: AnnounceData): Promise<string | undefined> {
+    const oldest = ((data.postStartedAt ?? 0) - HISTORY_SLACK_MS) / 1000;
+    const history = await slack.conversations.history({
+      channel: data.channelId,
+      oldest: String(Math.max(0, oldest)),
+      limit: 100,
+      include_all_metadata: true,
+    });
+    const match = history.messages?.find((message) => {
+      // The client's response types declare the payload as `{}`: read it as the record it is.
+      const payload = message.metadata?.event_payload as Record<string, unknown> | undefined;
+      return message.metadata?.event_type === PAPER_POSTED_EVENT && payload?.['paper_id'] === data.paperId;
+    });
+    return match?.ts;
+  }
+
+  return async function announce(job: Job<AnnounceData>, token?: string): Promise<AnnounceResult> {
+    const data = job.data;
+    const existing = await store.findDelivery(data, data.paperId);
+    if (existing) return { messageTs: existing.messageTs, source: 'ledger' };
+
+    if (data.postStartedAt !== undefined) {
+      const ts = await findPostedCard(data);
+      if (ts) {
+        await store.recordDelivery({ ...data, messageTs: ts, postedAt: clock() });
+        logger.info(`found ${data.paperId} already posted in ${data.channelId}; recorded, not reposted`);
+        return { messageTs: ts, source: 'history' };
+      }
+    }
+
+    const paper = await store.getPaper(data.paperId);
+    if (!paper) throw new UnrecoverableError(`paper ${data.paperId} is not in the store`);
+    const card = paperCard(paper, { teamVotes: await store.countVotes(data.workspaceId, paper.id) });
+
+    await job.updateData({ ...data, postStartedAt: clock().getTime() });
+    let messageTs: string;
+    try {
+      const posted = await slack.chat.postMessage({
+        channel: data.channelId,
+        text: card.text,
+        blocks: card.blocks,
+        metadata: { event_type: PAPER_POSTED_EVENT, event_payload: { paper_id: paper.id } },
+        // The card carries its own links; Slack's previews of them would bury it.
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+      if (!posted.ts) throw new Error('chat.postMessage answered ok without a message ts');
+      messageTs = posted.ts;
+    } catch (error) {
+      const retryAfter = retryAfterSeconds(error);
+      const code = platformErrorCode(error);
+      if (retryAfter !== undefined || code !== undefined) {
+        // Slack answered, so nothing was posted: the next attempt need not search the channel.
+        await job.updateData(withoutPostMark(data));
+      }
+      if (retryAfter !== undefined && token) {
+        // Slack's 429 is a pause, not a failure: wait it out without using up an attempt.
+        await job.moveToDelayed(Date.now() + retryAfter * 1000, token);
+        throw new DelayedError();
+      }
+      const reason = code && PERMANENT_SLACK_ERRORS[code];
+      if (reason) throw new UnrecoverableError(`${code}: ${reason} (channel ${data.channelId})`);
+      throw error;
+    }
+
+    await store.recordDelivery({ ...data, messageTs, postedAt: clock() });
+    return { messageTs, source: 'posted' };
+  };
+}

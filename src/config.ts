@@ -1,0 +1,142 @@
+import { z } from 'zod';
+
+/**
+ * Every setting Paperboy reads, validated in one go. Nothing else in the code reads `process.env`:
+ * the rest of the program receives a `Config`.
+ */
+
+/** `30s`, `15m`, `2h`, `1d` → milliseconds. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d+)\s*(ms|s|m|h|d)$/.exec(text.trim());
+  if (!match) return undefined;
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms'];
+  return Number(match[1]) * unit;
+}
+
+const MIN_POLL_MS = 10_000;
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const httpUrl = (example: string) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => /^https?:\/\/[^\s]+$/.test(value) && URL.canParse(value), {
+      message: `must be an http(s) URL, like ${example}`,
+    });
+
+const schema = z
+  .object({
+    SLACK_BOT_TOKEN: z
+      .string({
+        message:
+          'is required: the Bot User OAuth Token (xoxb-…) from your Slack app’s OAuth & Permissions page',
+      })
+      .trim()
+      .startsWith('xoxb-', { message: 'must be a bot token starting with xoxb-' }),
+    SLACK_SIGNING_SECRET: optionalText,
+    SLACK_APP_TOKEN: optionalText.pipe(
+      z
+        .string()
+        .startsWith('xapp-', { message: 'must be an app-level token starting with xapp-' })
+        .optional(),
+    ),
+    SLACK_API_URL: httpUrl('https://slack.com/api/')
+      .default('https://slack.com/api/')
+      // The Web API client joins method names onto this base: it must end with a slash.
+      .transform((url) => (url.endsWith('/') ? url : `${url}/`)),
+    PORT: z.coerce
+      .number({ message: 'must be a port number' })
+      .int({ message: 'must be a whole number' })
+      .min(1, { message: 'must be between 1 and 65535' })
+      .max(65535, { message: 'must be between 1 and 65535' })
+      .default(3000),
+    REDIS_URL: z
+      .string()
+      .trim()
+      .refine((value) => /^rediss?:\/\//.test(value) && URL.canParse(value), {
+        message: 'must be a redis:// or rediss:// URL, like redis://127.0.0.1:6379',
+      })
+      .default('redis://127.0.0.1:6379'),
+    DATABASE_URL: z.string().trim().min(1).default('./data/paperboy.db'),
+    HF_API_URL: httpUrl('https://huggingface.co/api')
+      .default('https://huggingface.co/api')
+      .transform((url) => url.replace(/\/+$/, '')),
+    ARXIV_API_URL: httpUrl('https://export.arxiv.org/api')
+      .default('https://export.arxiv.org/api')
+      .transform((url) => url.replace(/\/+$/, '')),
+    POLL_EVERY: z
+      .string()
+      .trim()
+      .default('15m')
+      .transform((value, ctx) => {
+        const ms = parseDuration(value);
+        if (ms === undefined) {
+          ctx.addIssue({ code: 'custom', message: `'${value}' is not a duration like 30s, 15m or 1h` });
+          return z.NEVER;
+        }
+        if (ms < MIN_POLL_MS) {
+          ctx.addIssue({ code: 'custom', message: 'must be at least 10s (the feeds rate-limit us)' });
+          return z.NEVER;
+        }
+        return ms;
+      }),
+    ANNOUNCE_CHANNELS: z
+      .string()
+      .default('')
+      .transform((value, ctx) => {
+        const ids = value
+          .split(',')
+          .map((id) => id.trim())
+          .filter((id) => id !== '');
+        const bad = ids.filter((id) => !/^[CG][A-Z0-9]{2,}$/.test(id));
+        if (bad.length > 0) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${bad.join(', ')} ${bad.length === 1 ? 'is not a channel id' : 'are not channel ids'} (like C0123ABCD; names such as #general do not work)`,
+          });
+          return z.NEVER;
+        }
+        return [...new Set(ids)];
+      }),
+    LOG_LEVEL: z
+      .enum(['debug', 'info', 'warn', 'error'], { message: 'must be debug, info, warn or error' })
+      .default('info'),
+  });
+
+export type Config = z.output<typeof schema>;
+export type Environment = Record<string, string | undefined>;
+
+/** Which process roles a command runs: the Slack app, the queue workers, or both. */
+export type Role = 'app' | 'worker' | 'all';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates the environment. Throws a `ConfigError` listing every problem, one line each, each
+ * naming its variable.
+ */
+export function loadConfig(env: Environment = process.env, role: Role = 'all'): Config {
+  const result = schema.safeParse(env);
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`);
+  // Checked beside the schema, not in it, so that it is reported together with every other problem.
+  const receivesSlackRequests = role !== 'worker';
+  if (receivesSlackRequests && !env.SLACK_APP_TOKEN?.trim() && !env.SLACK_SIGNING_SECRET?.trim()) {
+    problems.push(
+      'SLACK_SIGNING_SECRET is required in HTTP mode (Basic Information → App Credentials), or set SLACK_APP_TOKEN to use Socket Mode',
+    );
+  }
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
+  return result.data;
+}

@@ -1,0 +1,71 @@
+import { LogLevel } from '@slack/bolt';
+import { ConfigError, loadConfig, type Role } from './config';
+import { createLogger } from './logger';
+import { startPaperboy, StartupError } from './paperboy';
+import { UnsupportedStoreError } from './store';
+
+const ROLES: readonly Role[] = ['all', 'app', 'worker'];
+const SHUTDOWN_TIMEOUT_MS = 15_000;
+
+/**
+ * `npm start` (everything in one process), `npm run start:app` (Slack requests only) or
+ * `npm run start:worker` (queue workers only; run as many as you like).
+ */
+async function main(argv: readonly string[]): Promise<number> {
+  const role = (argv[0] ?? 'all') as Role;
+  if (!ROLES.includes(role)) {
+    console.error(`Unknown role '${argv[0]}': use one of ${ROLES.join(', ')}.`);
+    return 1;
+  }
+  let config;
+  try {
+    config = loadConfig(process.env, role);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`${error.message}\nSee .env.example for every setting.`);
+      return 1;
+    }
+    throw error;
+  }
+  const logger = createLogger({
+    level: config.LOG_LEVEL as LogLevel,
+    secrets: [config.SLACK_BOT_TOKEN, config.SLACK_SIGNING_SECRET ?? '', config.SLACK_APP_TOKEN ?? ''],
+  });
+
+  let running;
+  try {
+    running = await startPaperboy({ config, role, logger });
+  } catch (error) {
+    if (error instanceof StartupError || error instanceof UnsupportedStoreError) {
+      logger.error(error.message);
+      return 1;
+    }
+    throw error;
+  }
+  logger.info(`Paperboy is running (${role === 'all' ? 'app and workers' : role}); Ctrl-C to stop`);
+
+  await new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      logger.info(`${signal} received: finishing active jobs and shutting down`);
+      // A second signal means "now".
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      resolve();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+  await running.stop(SHUTDOWN_TIMEOUT_MS);
+  logger.info('stopped');
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error('Paperboy stopped on an unexpected error:', error instanceof Error ? error.message : error);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,42 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+/**
+ * Redis connections for BullMQ. Workers block on Redis and must wait through outages
+ * (`maxRetriesPerRequest: null`, BullMQ insists); producers on Slack's request path fail fast
+ * instead, so a slash command can answer "try again" rather than hang past Slack's 3 seconds.
+ */
+export function createRedisConnection(url: string, role: 'worker' | 'producer'): Redis {
+  const options: RedisOptions = {
+    maxRetriesPerRequest: role === 'worker' ? null : 1,
+    enableOfflineQueue: role === 'worker',
+    connectionName: `paperboy-${role}`,
+    lazyConnect: false,
+  };
+  return new Redis(url, options);
+}
+
+/** Resolves once Redis answers, or rejects after `timeoutMs` with the connection's own error. */
+export async function waitForRedis(redis: Redis, timeoutMs = 5000): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`Redis did not answer within ${timeoutMs} ms${lastError ? `: ${lastError.message}` : ''}`));
+    }, timeoutMs);
+    let lastError: Error | undefined;
+    const onError = (error: Error) => {
+      lastError = error;
+    };
+    const onReady = () => {
+      cleanup();
+      resolve();
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      redis.off('error', onError);
+    };
+    redis.on('ready', onReady);
+    redis.on('error', onError);
+  });
+}

@@ -1,0 +1,65 @@
+import { Worker, type Processor } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logger';
+
+export interface WorkerSpec {
+  name: string;
+  concurrency: number;
+  // Job data differs per queue; the registry pairs each processor with its own queue.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  processor: Processor<any, unknown>;
+}
+
+export interface RunningWorkers {
+  workers: Worker[];
+  /** Stops taking jobs, waits up to `timeoutMs` for active ones, then force-closes. */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+/**
+ * Starts one BullMQ worker per job kind on a shared blocking connection. Failures are logged with
+ * the job's queue, id and attempt; `error` is always handled so a Redis hiccup never crashes the
+ * process (the connection reconnects by itself).
+ */
+export function startWorkers(
+  specs: readonly WorkerSpec[],
+  options: { connection: Redis; prefix: string; logger: Logger },
+): RunningWorkers {
+  const { connection, prefix, logger } = options;
+  const workers = specs.map((spec) => {
+    const worker = new Worker(spec.name, spec.processor, {
+      connection,
+      prefix,
+      concurrency: spec.concurrency,
+      autorun: true,
+    });
+    worker.on('error', (error) => logger.error(`worker ${spec.name}:`, error));
+    worker.on('failed', (job, error) => {
+      if (!job) return;
+      const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error.name === 'UnrecoverableError';
+      const log = final ? logger.error : logger.warn;
+      log(
+        `${spec.name} job ${job.id} failed (attempt ${job.attemptsMade}${final ? ', giving up' : ', will retry'}):`,
+        error,
+      );
+    });
+    return worker;
+  });
+  return {
+    workers,
+    async close(timeoutMs = 10_000) {
+      const graceful = Promise.all(workers.map((worker) => worker.close()));
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      });
+      const outcome = await Promise.race([graceful.then(() => 'closed' as const), deadline]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') {
+        // Active jobs are handed back: BullMQ's stalled-job check returns them to the queue.
+        logger.warn(`workers still busy after ${timeoutMs} ms; closing anyway`);
+        await Promise.all(workers.map((worker) => worker.close(true)));
+      }
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { App } from '@slack/bolt';
+import type { Server } from 'node:http';
+import type { Logger } from '../logger';
+import { CLIENT_OPTIONS } from './client';
+import * as actions from './listeners/actions';
+import * as commands from './listeners/commands';
+import type { ListenerDeps } from './listeners/deps';
+
+export interface SlackIdentity {
+  teamId: string;
+  botId: string;
+  botUserId: string;
+}
+
+export interface SlackAppOptions {
+  botToken: string;
+  /** HTTP mode: verifies every request's signature. */
+  signingSecret?: string;
+  /** Socket Mode when set. */
+  appToken?: string;
+  apiUrl: string;
+  port: number;
+  identity: SlackIdentity;
+  logger: Logger;
+  listeners: ListenerDeps;
+}
+
+export interface RunningSlackApp {
+  app: App;
+  /** The port the HTTP receiver listens on (undefined in Socket Mode). */
+  port?: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * The Bolt app: HTTP receiver at `POST /slack/events` (signature-verified; stale or forged
+ * requests get 401), or Socket Mode when an app token is given. Listeners are registered per
+ * surface; errors they let through reach the one `app.error` handler.
+ */
+export async function startSlackApp(options: SlackAppOptions): Promise<RunningSlackApp> {
+  const { logger } = options;
+  const socketMode = options.appToken !== undefined;
+  const app = new App({
+    token: options.botToken,
+    ...(socketMode
+      ? { socketMode: true, appToken: options.appToken }
+      : { signingSecret: options.signingSecret ?? '' }),
+    logger,
+    logLevel: logger.getLevel(),
+    // Known from auth.test at boot: Bolt need not call it again.
+    botId: options.identity.botId,
+    botUserId: options.identity.botUserId,
+    clientOptions: { ...CLIENT_OPTIONS.app, slackApiUrl: options.apiUrl },
+  });
+  commands.register(app, options.listeners);
+  actions.register(app, options.listeners);
+  app.error(async (error) => {
+    logger.error('unhandled error in a Slack listener:', error.original ?? error);
+  });
+
+  if (socketMode) {
+    await app.start();
+    logger.info('connected to Slack in Socket Mode');
+    return { app, stop: () => app.stop().then(() => undefined) };
+  }
+  const server = (await app.start(options.port)) as Server;
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  logger.info(`listening for Slack on http://localhost:${port}/slack/events`);
+  return { app, port, stop: () => app.stop().then(() => undefined) };
+}

@@ -1,0 +1,18 @@
+/**
+ * Action and block ids shared by the Block Kit builders and the listeners that route on them.
+ * `paper_upvote` is part of the external contract (DESIGN.md): do not rename it.
+ */
+export const ACTION_IDS = {
+  upvote: 'paper_upvote',
+} as const;
+
+export const BLOCK_IDS = {
+  title: 'paper_title',
+  meta: 'paper_meta',
+  abstract: 'paper_abstract',
+  links: 'paper_links',
+  actions: 'paper_actions',
+} as const;
+
+/** Message metadata event type carried by every posted card, so a card can be found by its paper. */
+export const PAPER_POSTED_EVENT = 'paper_posted';

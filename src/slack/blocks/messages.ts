@@ -1,0 +1,54 @@
+import type { KnownBlock } from '@slack/types';
+import { FEED_LABELS, FEEDS } from '../../domain/paper';
+import { escapeMrkdwn } from '../mrkdwn';
+import type { RenderedMessage } from './paper-card';
+
+/** A short answer: one section of mrkdwn (already escaped by the caller where it holds outside text). */
+export function notice(text: string): RenderedMessage {
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}
+
+interface HelpEntry {
+  usage: string;
+  description: string;
+  example: string;
+}
+
+const HELP: readonly HelpEntry[] = [
+  {
+    usage: '/papers follow [feed]',
+    description: `Post new papers from a feed in this channel (feeds: ${FEEDS.map((f) => `\`${f}\` ${FEED_LABELS[f]}`).join(', ')}). With no feed: what this channel follows.`,
+    example: '/papers follow hf',
+  },
+  {
+    usage: '/papers unfollow [feed]',
+    description: 'Stop posting a feed in this channel.',
+    example: '/papers unfollow hf',
+  },
+  { usage: '/papers help', description: 'This list.', example: '/papers help' },
+];
+
+/**
+ * `/papers help`, also shown for an unknown subcommand, with a first line saying what went wrong.
+ * `problem` is outside text (what the user typed) and is escaped here.
+ */
+export function helpMessage(problem?: string): RenderedMessage {
+  const blocks: KnownBlock[] = [];
+  if (problem) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(problem) } });
+  blocks.push({
+    type: 'section',
+    text: {
+      type: 'mrkdwn',
+      text: '*Paperboy* posts new papers in the channels that follow a feed. Upvote a card with ▲ and discuss it in its thread.',
+    },
+  });
+  blocks.push({
+    type: 'section',
+    text: {
+      type: 'mrkdwn',
+      text: HELP.map((h) => `*\`${h.usage}\`*\n${h.description}\n_e.g._ \`${h.example}\``).join('\n\n'),
+    },
+  });
+  const text = `${problem ? `${escapeMrkdwn(problem)} ` : ''}Paperboy commands: ${HELP.map((h) => h.usage).join(', ')}`;
+  return { text, blocks };
+}

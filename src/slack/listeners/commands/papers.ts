@@ -1,0 +1,88 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { FEED_LABELS, FEEDS, isFeedId, type FeedId } from '../../../domain/paper';
+import { decodeSlackText } from '../../mrkdwn';
+import { helpMessage, notice } from '../../blocks/messages';
+import type { RenderedMessage } from '../../blocks/paper-card';
+import type { ChannelRef } from '../../../store/store';
+import type { ListenerDeps } from '../deps';
+
+type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/** Splits `/papers` text into a lower-cased subcommand and its arguments. */
+export function parseCommand(text: string): { subcommand: string; args: string[] } {
+  const [subcommand = '', ...args] = decodeSlackText(text).trim().split(/\s+/).filter(Boolean);
+  return { subcommand: subcommand.toLowerCase(), args };
+}
+
+const feedList = FEEDS.map((feed) => `\`${feed}\` (${FEED_LABELS[feed]})`).join(', ');
+
+function parseFeed(args: string[]): FeedId | { problem: string } {
+  const [raw = 'hf'] = args;
+  const feed = raw.toLowerCase();
+  if (isFeedId(feed)) return feed;
+  return { problem: `I don't know the feed \`${raw}\`. Feeds you can follow: ${feedList}.` };
+}
+
+function isDirectMessage(channelId: string): boolean {
+  return channelId.startsWith('D');
+}
+
+async function follow(deps: ListenerDeps, channel: ChannelRef, args: string[]): Promise<RenderedMessage> {
+  if (isDirectMessage(channel.channelId)) {
+    return notice('Feeds are followed by channels: run `/papers follow hf` in the channel that should get the papers.');
+  }
+  if (args.length === 0) {
+    const feeds = await deps.store.followedFeeds(channel);
+    return notice(
+      feeds.length === 0
+        ? `This channel follows no feed yet. Try \`/papers follow hf\`. Feeds: ${feedList}.`
+        : `This channel follows ${feeds.map((f) => FEED_LABELS[f]).join(', ')}.`,
+    );
+  }
+  const feed = parseFeed(args);
+  if (typeof feed !== 'string') return notice(feed.problem);
+  const added = await deps.store.follow(channel, feed, deps.clock());
+  return notice(
+    added
+      ? `This channel now follows *${FEED_LABELS[feed]}*: new papers are posted here as they appear (checked every ${deps.pollEvery}). If Paperboy is not in this channel yet, \`/invite @Paperboy\`.`
+      : `This channel already follows *${FEED_LABELS[feed]}*.`,
+  );
+}
+
+async function unfollow(deps: ListenerDeps, channel: ChannelRef, args: string[]): Promise<RenderedMessage> {
+  const feed = parseFeed(args);
+  if (typeof feed !== 'string') return notice(feed.problem);
+  const removed = await deps.store.unfollow(channel, feed);
+  return notice(
+    removed
+      ? `This channel no longer follows *${FEED_LABELS[feed]}*. Cards already posted keep working.`
+      : `This channel does not follow *${FEED_LABELS[feed]}*.`,
+  );
+}
+
+/**
+ * `/papers …`: answers ephemerally in the ack itself (every subcommand here is a quick store
+ * call, well inside Slack's 3 seconds).
+ */
+export function papersCommand(deps: ListenerDeps) {
+  return async ({ command, ack }: CommandArgs): Promise<void> => {
+    const { subcommand, args } = parseCommand(command.text);
+    const channel: ChannelRef = { workspaceId: command.team_id, channelId: command.channel_id };
+    let reply: RenderedMessage;
+    switch (subcommand) {
+      case 'follow':
+        reply = await follow(deps, channel, args);
+        break;
+      case 'unfollow':
+        reply = await unfollow(deps, channel, args);
+        break;
+      case '':
+      case 'help':
+        reply = helpMessage();
+        break;
+      default:
+        reply = helpMessage(`I don't know \`/papers ${subcommand}\`. Here is what I can do:`);
+    }
+    await ack({ response_type: 'ephemeral', text: reply.text, blocks: reply.blocks });
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * The SQLite schema, as numbered migrations applied in order, each once. Append new ones; never
+ * edit one that has shipped. Times are stored as milliseconds since the epoch (UTC).
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'papers, follows, votes, deliveries',
+    sql: `
+      CREATE TABLE papers (
+        -- An explicit integer key: FTS5's external content needs a rowid that VACUUM cannot renumber.
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        abstract TEXT NOT NULL DEFAULT '',
+        authors TEXT NOT NULL DEFAULT '[]',
+        published_at INTEGER NOT NULL,
+        featured_at INTEGER,
+        hf_upvotes INTEGER,
+        hf_comments INTEGER,
+        github_repo TEXT,
+        github_stars INTEGER,
+        project_page TEXT,
+        ai_summary TEXT,
+        ai_keywords TEXT,
+        first_seen_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX papers_first_seen ON papers (first_seen_at);
+
+      CREATE VIRTUAL TABLE papers_fts USING fts5(
+        title, abstract, authors, ai_keywords,
+        content = 'papers', content_rowid = 'seq',
+        tokenize = 'porter unicode61 remove_diacritics 2'
+      );
+      CREATE TRIGGER papers_fts_insert AFTER INSERT ON papers BEGIN
+        INSERT INTO papers_fts (rowid, title, abstract, authors, ai_keywords)
+        VALUES (new.seq, new.title, new.abstract, new.authors, new.ai_keywords);
+      END;
+      CREATE TRIGGER papers_fts_delete AFTER DELETE ON papers BEGIN
+        INSERT INTO papers_fts (papers_fts, rowid, title, abstract, authors, ai_keywords)
+        VALUES ('delete', old.seq, old.title, old.abstract, old.authors, old.ai_keywords);
+      END;
+      -- Counter refreshes (upvotes, comments, stars) happen every poll and must not rewrite the index.
+      CREATE TRIGGER papers_fts_update AFTER UPDATE ON papers
+      WHEN old.title IS NOT new.title OR old.abstract IS NOT new.abstract
+        OR old.authors IS NOT new.authors OR old.ai_keywords IS NOT new.ai_keywords
+      BEGIN
+        INSERT INTO papers_fts (papers_fts, rowid, title, abstract, authors, ai_keywords)
+        VALUES ('delete', old.seq, old.title, old.abstract, old.authors, old.ai_keywords);
+        INSERT INTO papers_fts (rowid, title, abstract, authors, ai_keywords)
+        VALUES (new.seq, new.title, new.abstract, new.authors, new.ai_keywords);
+      END;
+
+      CREATE TABLE follows (
+        workspace_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        feed TEXT NOT NULL,
+        followed_at INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, channel_id, feed)
+      );
+      CREATE INDEX follows_by_feed ON follows (feed);
+
+      CREATE TABLE votes (
+        workspace_id TEXT NOT NULL,
+        paper_id TEXT NOT NULL REFERENCES papers (id),
+        user_id TEXT NOT NULL,
+        voted_at INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, paper_id, user_id)
+      );
+
+      -- The ledger: its primary key is the durable guard against posting a paper twice in a channel.
+      CREATE TABLE deliveries (
+        workspace_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        paper_id TEXT NOT NULL REFERENCES papers (id),
+        message_ts TEXT NOT NULL,
+        posted_at INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, channel_id, paper_id)
+      );
+      CREATE INDEX deliveries_by_paper ON deliveries (workspace_id, paper_id);
+    `,
+  },
+];

@@ -1,0 +1,292 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { FeedId, Paper } from '../../domain/paper';
+import { isFeedId } from '../../domain/paper';
+import type { ChannelRef, Delivery, Store, UpsertResult, VoteResult } from '../store';
+import { MIGRATIONS, type Migration } from './migrations';
+
+interface PaperRow {
+  id: string;
+  title: string;
+  abstract: string;
+  authors: string;
+  published_at: number;
+  featured_at: number | null;
+  hf_upvotes: number | null;
+  hf_comments: number | null;
+  github_repo: string | null;
+  github_stars: number | null;
+  project_page: string | null;
+  ai_summary: string | null;
+  ai_keywords: string | null;
+}
+
+interface DeliveryRow {
+  workspace_id: string;
+  channel_id: string;
+  paper_id: string;
+  message_ts: string;
+  posted_at: number;
+}
+
+function rowToPaper(row: PaperRow): Paper {
+  const paper: Paper = {
+    id: row.id,
+    title: row.title,
+    abstract: row.abstract,
+    authors: JSON.parse(row.authors) as string[],
+    publishedAt: new Date(row.published_at),
+  };
+  if (row.featured_at !== null) paper.featuredAt = new Date(row.featured_at);
+  if (row.hf_upvotes !== null) paper.hfUpvotes = row.hf_upvotes;
+  if (row.hf_comments !== null) paper.hfComments = row.hf_comments;
+  if (row.github_repo !== null) paper.githubRepo = row.github_repo;
+  if (row.github_stars !== null) paper.githubStars = row.github_stars;
+  if (row.project_page !== null) paper.projectPage = row.project_page;
+  if (row.ai_summary !== null) paper.aiSummary = row.ai_summary;
+  if (row.ai_keywords !== null) paper.aiKeywords = JSON.parse(row.ai_keywords) as string[];
+  return paper;
+}
+
+function rowToDelivery(row: DeliveryRow): Delivery {
+  return {
+    workspaceId: row.workspace_id,
+    channelId: row.channel_id,
+    paperId: row.paper_id,
+    messageTs: row.message_ts,
+    postedAt: new Date(row.posted_at),
+  };
+}
+
+/** Applies the migrations not yet applied, in order, under one write lock (several processes may start at once). */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+  const run = db.transaction(() => {
+    const applied = new Set(
+      (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map(
+        (row) => row.version,
+      ),
+    );
+    const fresh = migrations.filter((m) => !applied.has(m.version));
+    for (const migration of fresh) {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        Date.now(),
+      );
+    }
+    return fresh.map((m) => m.version);
+  });
+  return run.immediate();
+}
+
+/**
+ * The embedded store: one SQLite file in WAL mode (readers never wait for the writer). Calls are
+ * synchronous underneath; the async contract is for the networked adapters.
+ */
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+  }
+
+  /** Opens (creating folders and file as needed) and migrates. `:memory:` works for throwaway stores. */
+  static open(filename: string): SqliteStore {
+    if (filename !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
+    const db = new Database(filename);
+    db.pragma('journal_mode = WAL');
+    // Other processes (app and workers) share the file: wait for their write lock rather than fail.
+    db.pragma('busy_timeout = 5000');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    return new SqliteStore(db);
+  }
+
+  async upsertPapers(papers: readonly Paper[], seenAt: Date): Promise<UpsertResult> {
+    const exists = this.db.prepare('SELECT 1 FROM papers WHERE id = ?').pluck();
+    const upsert = this.db.prepare(`
+      INSERT INTO papers (id, title, abstract, authors, published_at, featured_at, hf_upvotes,
+        hf_comments, github_repo, github_stars, project_page, ai_summary, ai_keywords,
+        first_seen_at, updated_at)
+      VALUES (@id, @title, @abstract, @authors, @publishedAt, @featuredAt, @hfUpvotes,
+        @hfComments, @githubRepo, @githubStars, @projectPage, @aiSummary, @aiKeywords,
+        @seenAt, @seenAt)
+      ON CONFLICT (id) DO UPDATE SET
+        title = excluded.title,
+        -- A feed that drops an optional field does not erase what an earlier fetch knew.
+        abstract = CASE WHEN excluded.abstract <> '' THEN excluded.abstract ELSE abstract END,
+        authors = CASE WHEN excluded.authors <> '[]' THEN excluded.authors ELSE authors END,
+        featured_at = COALESCE(excluded.featured_at, featured_at),
+        hf_upvotes = COALESCE(excluded.hf_upvotes, hf_upvotes),
+        hf_comments = COALESCE(excluded.hf_comments, hf_comments),
+        github_repo = COALESCE(excluded.github_repo, github_repo),
+        github_stars = COALESCE(excluded.github_stars, github_stars),
+        project_page = COALESCE(excluded.project_page, project_page),
+        ai_summary = COALESCE(excluded.ai_summary, ai_summary),
+        ai_keywords = COALESCE(excluded.ai_keywords, ai_keywords),
+        updated_at = excluded.updated_at`);
+    const run = this.db.transaction((batch: readonly Paper[]): UpsertResult => {
+      const result: UpsertResult = { inserted: [], updated: [] };
+      for (const paper of batch) {
+        (exists.get(paper.id) ? result.updated : result.inserted).push(paper.id);
+        upsert.run({
+          id: paper.id,
+          title: paper.title,
+          abstract: paper.abstract,
+          authors: JSON.stringify(paper.authors),
+          publishedAt: paper.publishedAt.getTime(),
+          featuredAt: paper.featuredAt?.getTime() ?? null,
+          hfUpvotes: paper.hfUpvotes ?? null,
+          hfComments: paper.hfComments ?? null,
+          githubRepo: paper.githubRepo ?? null,
+          githubStars: paper.githubStars ?? null,
+          projectPage: paper.projectPage ?? null,
+          aiSummary: paper.aiSummary ?? null,
+          aiKeywords: paper.aiKeywords ? JSON.stringify(paper.aiKeywords) : null,
+          seenAt: seenAt.getTime(),
+        });
+      }
+      return result;
+    });
+    return run.immediate(papers);
+  }
+
+  async getPaper(id: string): Promise<Paper | undefined> {
+    const row = this.db.prepare('SELECT * FROM papers WHERE id = ?').get(id) as PaperRow | undefined;
+    return row && rowToPaper(row);
+  }
+
+  async getPapers(ids: readonly string[]): Promise<Paper[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM papers WHERE id IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify(ids)) as PaperRow[];
+    const byId = new Map(rows.map((row) => [row.id, rowToPaper(row)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async follow(channel: ChannelRef, feed: FeedId, at: Date): Promise<boolean> {
+    const info = this.db
+      .prepare(
+        `INSERT INTO follows (workspace_id, channel_id, feed, followed_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+      )
+      .run(channel.workspaceId, channel.channelId, feed, at.getTime());
+    return info.changes > 0;
+  }
+
+  async unfollow(channel: ChannelRef, feed: FeedId): Promise<boolean> {
+    const info = this.db
+      .prepare('DELETE FROM follows WHERE workspace_id = ? AND channel_id = ? AND feed = ?')
+      .run(channel.workspaceId, channel.channelId, feed);
+    return info.changes > 0;
+  }
+
+  async followedFeeds(channel: ChannelRef): Promise<FeedId[]> {
+    const feeds = this.db
+      .prepare('SELECT feed FROM follows WHERE workspace_id = ? AND channel_id = ? ORDER BY feed')
+      .pluck()
+      .all(channel.workspaceId, channel.channelId) as string[];
+    return feeds.filter(isFeedId);
+  }
+
+  async pendingAnnouncements(
+    feed: FeedId,
+    paperIds: readonly string[],
+  ): Promise<Array<ChannelRef & { paperId: string }>> {
+    const rows = this.db
+      .prepare(
+        `SELECT f.workspace_id, f.channel_id, p.id AS paper_id
+         FROM follows f
+         JOIN papers p ON p.first_seen_at >= f.followed_at
+         LEFT JOIN deliveries d ON d.workspace_id = f.workspace_id
+           AND d.channel_id = f.channel_id AND d.paper_id = p.id
+         WHERE f.feed = ? AND d.paper_id IS NULL
+           AND p.id IN (SELECT value FROM json_each(?))
+         ORDER BY COALESCE(p.featured_at, p.published_at), p.id, f.workspace_id, f.channel_id`,
+      )
+      .all(feed, JSON.stringify(paperIds)) as Array<{
+      workspace_id: string;
+      channel_id: string;
+      paper_id: string;
+    }>;
+    return rows.map((row) => ({
+      workspaceId: row.workspace_id,
+      channelId: row.channel_id,
+      paperId: row.paper_id,
+    }));
+  }
+
+  async toggleVote(
+    workspaceId: string,
+    paperId: string,
+    userId: string,
+    at: Date,
+  ): Promise<VoteResult> {
+    const remove = this.db.prepare(
+      'DELETE FROM votes WHERE workspace_id = ? AND paper_id = ? AND user_id = ?',
+    );
+    const add = this.db.prepare(
+      'INSERT INTO votes (workspace_id, paper_id, user_id, voted_at) VALUES (?, ?, ?, ?)',
+    );
+    const toggle = this.db.transaction((): VoteResult => {
+      const voted = remove.run(workspaceId, paperId, userId).changes === 0;
+      if (voted) add.run(workspaceId, paperId, userId, at.getTime());
+      return { voted, count: this.countVotesNow(workspaceId, paperId) };
+    });
+    return toggle.immediate();
+  }
+
+  async countVotes(workspaceId: string, paperId: string): Promise<number> {
+    return this.countVotesNow(workspaceId, paperId);
+  }
+
+  private countVotesNow(workspaceId: string, paperId: string): number {
+    return this.db
+      .prepare('SELECT COUNT(*) FROM votes WHERE workspace_id = ? AND paper_id = ?')
+      .pluck()
+      .get(workspaceId, paperId) as number;
+  }
+
+  async recordDelivery(delivery: Delivery): Promise<Delivery> {
+    this.db
+      .prepare(
+        `INSERT INTO deliveries (workspace_id, channel_id, paper_id, message_ts, posted_at)
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      )
+      .run(
+        delivery.workspaceId,
+        delivery.channelId,
+        delivery.paperId,
+        delivery.messageTs,
+        delivery.postedAt.getTime(),
+      );
+    return (await this.findDelivery(delivery, delivery.paperId)) ?? delivery;
+  }
+
+  async findDelivery(channel: ChannelRef, paperId: string): Promise<Delivery | undefined> {
+    const row = this.db
+      .prepare(
+        'SELECT * FROM deliveries WHERE workspace_id = ? AND channel_id = ? AND paper_id = ?',
+      )
+      .get(channel.workspaceId, channel.channelId, paperId) as DeliveryRow | undefined;
+    return row && rowToDelivery(row);
+  }
+
+  async deliveriesOf(workspaceId: string, paperId: string): Promise<Delivery[]> {
+    const rows = this.db
+      .prepare(
+        'SELECT * FROM deliveries WHERE workspace_id = ? AND paper_id = ? ORDER BY posted_at, channel_id',
+      )
+      .all(workspaceId, paperId) as DeliveryRow[];
+    return rows.map(rowToDelivery);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

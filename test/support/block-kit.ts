@@ -1,0 +1,203 @@
+/**
+ * Block Kit validation against Slack's documented limits, so that tests fail the way Slack would
+ * (`invalid_blocks`) instead of passing against an emulator that accepts anything.
+ *
+ * Error strings imitate Slack's: `must be less than 3001 characters [json-pointer:/blocks/2/text/text]`.
+ */
+
+export type Surface = 'message' | 'modal' | 'home';
+
+type Obj = Record<string, unknown>;
+
+const MAX_BLOCKS: Record<Surface, number> = { message: 50, modal: 100, home: 100 };
+const BLOCK_TYPES = new Set([
+  'section',
+  'header',
+  'context',
+  'actions',
+  'divider',
+  'image',
+  'rich_text',
+  'input',
+]);
+
+const isObj = (value: unknown): value is Obj =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Collects errors while walking one payload; every check reports and never throws. */
+class Checker {
+  readonly errors: string[] = [];
+
+  /** Records an error; returns false so that checks can `return this.fail(…)`. */
+  fail(path: string, message: string): false {
+    this.errors.push(`${message} [json-pointer:${path}]`);
+    return false;
+  }
+
+  /** A string field: `required` reports absence; present strings must be 1..max characters. */
+  string(value: unknown, path: string, max: number, required = true): value is string {
+    if (value === undefined) {
+      if (required) this.fail(path, `missing required field: ${path.split('/').pop()}`);
+      return false;
+    }
+    if (typeof value !== 'string') return this.fail(path, 'must provide a string');
+    if (value.length === 0) return this.fail(path, 'must be more than 0 characters');
+    if (value.length > max) return this.fail(path, `must be less than ${max + 1} characters`);
+    return true;
+  }
+
+  /** A composition text object `{type: 'mrkdwn' | 'plain_text', text}`. */
+  text(value: unknown, path: string, max: number, options: { plainOnly?: boolean } = {}): boolean {
+    if (!isObj(value)) return this.fail(path, 'must provide an object');
+    const allowed = options.plainOnly ? ['plain_text'] : ['plain_text', 'mrkdwn'];
+    if (!allowed.includes(value.type as string)) {
+      this.fail(`${path}/type`, `must be one of: ${allowed.join(', ')}`);
+    }
+    return this.string(value.text, `${path}/text`, max);
+  }
+
+  /** An array of 1..max items. */
+  array(value: unknown, path: string, max: number): value is unknown[] {
+    if (!Array.isArray(value)) return this.fail(path, 'must provide an array');
+    if (value.length === 0) return this.fail(path, 'must provide at least 1 item');
+    if (value.length > max) return this.fail(path, `no more than ${max} items allowed`);
+    return true;
+  }
+
+  button(value: Obj, path: string): void {
+    this.text(value.text, `${path}/text`, 75, { plainOnly: true });
+    this.string(value.action_id, `${path}/action_id`, 255, false);
+    this.string(value.value, `${path}/value`, 2000, false);
+    this.string(value.url, `${path}/url`, 3000, false);
+    if (value.style !== undefined && value.style !== 'primary' && value.style !== 'danger') {
+      this.fail(`${path}/style`, 'must be one of: primary, danger');
+    }
+  }
+
+  imageElement(value: Obj, path: string): void {
+    this.string(value.image_url, `${path}/image_url`, 3000);
+    this.string(value.alt_text, `${path}/alt_text`, 2000);
+  }
+
+  /** Interactive elements: buttons and images in depth, other types (selects, …) only their ids. */
+  element(value: unknown, path: string): void {
+    if (!isObj(value)) this.fail(path, 'must provide an object');
+    else if (typeof value.type !== 'string') this.fail(`${path}/type`, 'must provide a string');
+    else if (value.type === 'button') this.button(value, path);
+    else if (value.type === 'image') this.imageElement(value, path);
+    else this.string(value.action_id, `${path}/action_id`, 255, false);
+  }
+
+  block(block: unknown, path: string, seenIds: Set<string>): void {
+    if (!isObj(block)) {
+      this.fail(path, 'must provide an object');
+      return;
+    }
+    if (typeof block.type !== 'string' || !BLOCK_TYPES.has(block.type)) {
+      this.fail(`${path}/type`, `unsupported block type: ${String(block.type)}`);
+      return;
+    }
+    if (this.string(block.block_id, `${path}/block_id`, 255, false)) {
+      if (seenIds.has(block.block_id)) {
+        this.fail(`${path}/block_id`, `block_id must be unique: "${block.block_id}" is repeated`);
+      }
+      seenIds.add(block.block_id);
+    }
+    switch (block.type) {
+      case 'section':
+        if (block.text === undefined && block.fields === undefined) {
+          this.fail(path, 'must provide either text or fields');
+        }
+        if (block.text !== undefined) this.text(block.text, `${path}/text`, 3000);
+        if (block.fields !== undefined && this.array(block.fields, `${path}/fields`, 10)) {
+          block.fields.forEach((field, i) => this.text(field, `${path}/fields/${i}`, 2000));
+        }
+        if (block.accessory !== undefined) this.element(block.accessory, `${path}/accessory`);
+        break;
+      case 'header':
+        this.text(block.text, `${path}/text`, 150, { plainOnly: true });
+        break;
+      case 'context':
+        if (this.array(block.elements, `${path}/elements`, 10)) {
+          block.elements.forEach((element, i) => {
+            const at = `${path}/elements/${i}`;
+            if (isObj(element) && element.type === 'image') this.imageElement(element, at);
+            else this.text(element, at, 3000);
+          });
+        }
+        break;
+      case 'actions':
+        if (this.array(block.elements, `${path}/elements`, 25)) {
+          block.elements.forEach((element, i) => this.element(element, `${path}/elements/${i}`));
+        }
+        break;
+      case 'image':
+        // Either a public URL or an uploaded Slack file.
+        if (block.slack_file === undefined) this.string(block.image_url, `${path}/image_url`, 3000);
+        this.string(block.alt_text, `${path}/alt_text`, 2000);
+        if (block.title !== undefined) {
+          this.text(block.title, `${path}/title`, 2000, { plainOnly: true });
+        }
+        break;
+      case 'rich_text':
+        this.array(block.elements, `${path}/elements`, Infinity);
+        break;
+      case 'input':
+        this.text(block.label, `${path}/label`, 2000, { plainOnly: true });
+        this.element(block.element, `${path}/element`);
+        break;
+    }
+  }
+}
+
+/**
+ * Validates a `blocks` argument the way Slack does for the given surface.
+ * @param pointer the JSON pointer of `blocks` in the request, used in the error strings.
+ * @returns human-readable errors; empty when valid.
+ */
+export function validateBlocks(blocks: unknown, surface: Surface, pointer = '/blocks'): string[] {
+  const checker = new Checker();
+  if (checker.array(blocks, pointer, MAX_BLOCKS[surface])) {
+    const seenIds = new Set<string>();
+    blocks.forEach((block, i) => checker.block(block, `${pointer}/${i}`, seenIds));
+  }
+  return checker.errors;
+}
+
+/** Validates a `views.publish` / `views.open` view: its type, modal title and buttons, its blocks. */
+export function validateView(view: unknown, pointer = '/view'): string[] {
+  const checker = new Checker();
+  if (!isObj(view)) {
+    checker.fail(pointer, 'must provide an object');
+    return checker.errors;
+  }
+  if (view.type !== 'home' && view.type !== 'modal') {
+    checker.fail(`${pointer}/type`, 'must be one of: home, modal');
+    return checker.errors;
+  }
+  if (view.type === 'modal') {
+    checker.text(view.title, `${pointer}/title`, 24, { plainOnly: true });
+    for (const key of ['submit', 'close'] as const) {
+      if (view[key] !== undefined) {
+        checker.text(view[key], `${pointer}/${key}`, 24, { plainOnly: true });
+      }
+    }
+  }
+  checker.string(view.callback_id, `${pointer}/callback_id`, 255, false);
+  checker.string(view.private_metadata, `${pointer}/private_metadata`, 3000, false);
+  return [...checker.errors, ...validateBlocks(view.blocks, view.type, `${pointer}/blocks`)];
+}
+
+/**
+ * Characters of text across all blocks (text objects and rich-text elements): Slack answers
+ * `msg_blocks_too_long` past about 12,000, an undocumented limit the per-block checks miss.
+ */
+export function blocksTextLength(blocks: unknown): number {
+  if (Array.isArray(blocks)) return blocks.reduce<number>((sum, b) => sum + blocksTextLength(b), 0);
+  if (!isObj(blocks)) return 0;
+  let total = typeof blocks.text === 'string' ? blocks.text.length : 0;
+  for (const [key, value] of Object.entries(blocks)) {
+    if (key !== 'text' || typeof value !== 'string') total += blocksTextLength(value);
+  }
+  return total;
+}

@@ -1,0 +1,862 @@
+/**
+ * A Slack Web API emulator for tests and the local demo: a real HTTP server the app's WebClient talks to
+ * (`slackApiUrl: emulator.apiUrl`), which keeps channel state, validates Block Kit like Slack does,
+ * injects faults and rate limits, and sends the app requests signed exactly like Slack signs them.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { blocksTextLength, validateBlocks, validateView } from './block-kit';
+
+export interface SlackEmulatorOptions {
+  /** The accepted bot token; default `xoxb-test-token`. */
+  token?: string;
+  /** Signs requests to the app; default `test-signing-secret`. */
+  signingSecret?: string;
+  /** Default `T0PAPERBOY`. */
+  teamId?: string;
+  /** Default `U0PAPERBOY`. */
+  botUserId?: string;
+  /** Default `B0PAPERBOY`. */
+  botId?: string;
+  /** Base URL of the Bolt app; requests go to `${appUrl}/slack/events`. See `setAppUrl`. */
+  appUrl?: string;
+  /** Paces `chat.postMessage` per channel (token bucket) with 429 + `Retry-After`; off by default. */
+  channelRateLimit?: { perSecond: number; burst: number };
+}
+
+/** A message as the channel currently shows it (updates applied). */
+export interface PostedMessage {
+  channel: string;
+  ts: string;
+  text?: string;
+  blocks?: unknown[];
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  threadTs?: string;
+  botId?: string;
+  user?: string;
+  /** How many updates were applied: `chat.update` calls and `replace_original` responses. */
+  edits: number;
+}
+
+/** One Web API call as the emulator answered it (the token is not recorded). */
+export interface ApiCall {
+  method: string;
+  args: Record<string, unknown>;
+  status: number;
+  response: Record<string, unknown>;
+  at: number;
+}
+
+/** The app's answer to a request the emulator sent it. */
+export interface AppResponse {
+  status: number;
+  body: string;
+  /** `body` parsed, when it is JSON. */
+  json?: unknown;
+  elapsedMs: number;
+}
+
+/** A failure to inject into the next `times` calls of a method (see `failNext`). */
+export interface Fault {
+  status?: number;
+  error?: string;
+  retryAfter?: number;
+  delayMs?: number;
+  times?: number;
+}
+
+type Args = Record<string, unknown>;
+interface Reply {
+  status: number;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+/** Where a response_url leads: its channel, and the message a block action came from. */
+interface ResponseTarget {
+  channelId: string;
+  messageTs?: string;
+  uses: number;
+}
+
+const FORM = 'application/x-www-form-urlencoded';
+const APP_ID = 'A0PAPERBOY';
+const TEAM_DOMAIN = 'paperboy-test';
+const VERIFICATION_TOKEN = 'legacy-verification-token';
+/** Form fields the Web API client JSON-encodes. */
+const JSON_FIELDS = new Set(['blocks', 'metadata', 'view', 'unfurls', 'attachments']);
+/** Undocumented: Slack answers `msg_blocks_too_long` past about 12,000 characters of block text. */
+const MAX_BLOCKS_TEXT = 12_000;
+const MAX_TEXT = 40_000;
+/** Slack accepts at most 5 posts to one response_url. */
+const RESPONSE_URL_USES = 5;
+
+const ok = (body: Args = {}): Reply => ({ status: 200, body: { ok: true, ...body } });
+const fail = (error: string, extra: Args = {}): Reply => ({
+  status: 200,
+  body: { ok: false, error, ...extra },
+});
+const rateLimited = (retryAfter: number): Reply => ({
+  status: 429,
+  headers: { 'retry-after': String(retryAfter) },
+  body: { ok: false, error: 'ratelimited' },
+});
+const invalidBlocks = (errors: string[]): Reply =>
+  fail('invalid_blocks', {
+    errors,
+    response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) },
+  });
+
+const isObj = (value: unknown): value is Args =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const str = (value: unknown): string | undefined =>
+  typeof value === 'number'
+    ? String(value)
+    : typeof value === 'string' && value
+      ? value
+      : undefined;
+const flag = (value: unknown): boolean => value === true || value === 'true' || value === '1';
+const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
+
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+  res.end(JSON.stringify(reply.body));
+}
+
+/** Web API arguments from a JSON or form body; `undefined` when a JSON body does not parse. */
+function parseArgs(raw: string, contentType = ''): Args | undefined {
+  if (raw.trim() === '') return {};
+  if (contentType.includes('application/json')) {
+    const parsed = tryJson(raw);
+    return isObj(parsed) ? parsed : undefined;
+  }
+  const args: Args = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    // A field that is not JSON stays a string, so that `blocks` can be reported as badly formatted.
+    args[key] = JSON_FIELDS.has(key) ? (tryJson(value) ?? value) : value;
+  }
+  return args;
+}
+
+/** The time zone offset of Europe/Berlin now, in seconds (3600 in winter, 7200 in summer). */
+function berlinOffsetSeconds(): number {
+  const part = new Intl.DateTimeFormat('en-US', {
+    timeZone: 'Europe/Berlin',
+    timeZoneName: 'shortOffset',
+  })
+    .formatToParts(new Date())
+    .find((p) => p.type === 'timeZoneName');
+  const hours = /GMT([+-]\d+)/.exec(part?.value ?? '')?.[1];
+  return hours === undefined ? 3600 : Number(hours) * 3600;
+}
+
+/** The block and text of the element with that action_id, to make action payloads realistic. */
+function findAction(blocks: unknown[] | undefined, actionId: string) {
+  for (const block of blocks ?? []) {
+    if (!isObj(block)) continue;
+    const elements = [...(Array.isArray(block.elements) ? block.elements : []), block.accessory];
+    const hit = elements.find((e) => isObj(e) && e.action_id === actionId);
+    if (isObj(hit)) return { blockId: str(block.block_id), text: hit.text };
+  }
+  return undefined;
+}
+
+/** Emulates the parts of Slack Paperboy uses; see `SlackEmulatorOptions` and the method docs. */
+export class SlackEmulator extends EventEmitter {
+  readonly apiUrl: string;
+  readonly token: string;
+  readonly signingSecret: string;
+  readonly teamId: string;
+  readonly botUserId: string;
+  readonly botId: string;
+  private appUrl: string | undefined;
+  private store: PostedMessage[] = [];
+  private callLog: ApiCall[] = [];
+  private responsePosts: Array<{ id: string; body: Record<string, unknown> }> = [];
+  private ephemeralLog: Array<{
+    channel: string;
+    user: string;
+    text?: string;
+    blocks?: unknown[];
+  }> = [];
+  private unfurlLog: Array<{ channel?: string; ts?: string; unfurls: Record<string, unknown> }> =
+    [];
+  private viewLog: Array<{ userId: string; view: Record<string, unknown> }> = [];
+  private faults = new Map<string, Fault[]>();
+  private buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly responseTargets = new Map<string, ResponseTarget>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private lastTsMicros = 0;
+
+  /** Starts an emulator on 127.0.0.1 with a random port. */
+  static async start(options: SlackEmulatorOptions = {}): Promise<SlackEmulator> {
+    const server = http.createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', resolve);
+    });
+    const { port } = server.address() as AddressInfo;
+    return new SlackEmulator(server, `http://127.0.0.1:${port}`, options);
+  }
+
+  private constructor(
+    private readonly server: Server,
+    /** `http://127.0.0.1:PORT` */
+    readonly url: string,
+    private readonly options: SlackEmulatorOptions,
+  ) {
+    super();
+    this.apiUrl = `${url}/api/`;
+    this.token = options.token ?? 'xoxb-test-token';
+    this.signingSecret = options.signingSecret ?? 'test-signing-secret';
+    this.teamId = options.teamId ?? 'T0PAPERBOY';
+    this.botUserId = options.botUserId ?? 'U0PAPERBOY';
+    this.botId = options.botId ?? 'B0PAPERBOY';
+    this.appUrl = options.appUrl;
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      this.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) send(res, { status: 500, body: { ok: false, error: String(error) } });
+      });
+    });
+  }
+
+  /** Sets where `send*` requests go: `${url}/slack/events`. */
+  setAppUrl(url: string): void {
+    this.appUrl = url;
+  }
+
+  /** Messages as channels show them now (updates applied), in post order. */
+  messages(channel?: string): PostedMessage[] {
+    return this.store
+      .filter((m) => channel === undefined || m.channel === channel)
+      .map((m) => ({ ...m }));
+  }
+
+  /** Every Web API call, in order, failures included. */
+  calls(method?: string): ApiCall[] {
+    return this.callLog.filter((c) => method === undefined || c.method === method);
+  }
+
+  /** JSON bodies POSTed to response_url endpoints, invalid ones included. */
+  responseUrlPosts(): Array<{ id: string; body: Record<string, unknown> }> {
+    return [...this.responsePosts];
+  }
+
+  /** Messages sent with `chat.postEphemeral`. */
+  ephemerals(
+    channel?: string,
+  ): Array<{ channel: string; user: string; text?: string; blocks?: unknown[] }> {
+    return this.ephemeralLog.filter((e) => channel === undefined || e.channel === channel);
+  }
+
+  /** Unfurls sent with `chat.unfurl`. */
+  unfurls(): Array<{ channel?: string; ts?: string; unfurls: Record<string, unknown> }> {
+    return [...this.unfurlLog];
+  }
+
+  /** Views published with `views.publish`, in order. */
+  views(userId?: string): Array<{ userId: string; view: Record<string, unknown> }> {
+    return this.viewLog.filter((v) => userId === undefined || v.userId === userId);
+  }
+
+  /** Polls `probe` until it returns something truthy; rejects after `timeoutMs` (default 5000). */
+  async waitFor<T>(
+    probe: () => T | undefined | false,
+    options: { timeoutMs?: number; intervalMs?: number } = {},
+  ): Promise<T> {
+    const timeoutMs = options.timeoutMs ?? 5000;
+    const deadline = Date.now() + timeoutMs;
+    let probeError: unknown;
+    for (;;) {
+      try {
+        const value = probe();
+        if (value) return value;
+      } catch (error) {
+        probeError = error; // e.g. reading a message not posted yet: keep polling, report it on timeout
+      }
+      if (Date.now() >= deadline) {
+        const last = this.callLog.at(-1);
+        const lastCall = last
+          ? `; last call: ${last.method} → ${String(last.response.error ?? 'ok')}`
+          : '';
+        const threw = probeError ? `; the probe last threw: ${String(probeError)}` : '';
+        throw new Error(
+          `SlackEmulator.waitFor: condition not met within ${timeoutMs} ms ` +
+            `(${this.store.length} messages, ${this.callLog.length} API calls${lastCall})${threw}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 20));
+    }
+  }
+
+  /** `message` on each successful `chat.postMessage`, `update` with the message after each update. */
+  override on(event: 'message' | 'update', listener: (message: PostedMessage) => void): this {
+    return super.on(event, listener);
+  }
+
+  override once(event: 'message' | 'update', listener: (message: PostedMessage) => void): this {
+    return super.once(event, listener);
+  }
+
+  /**
+   * Makes the next `times` (default 1) calls of `method` fail: `status: 429` or only `retryAfter` → 429
+   * with `Retry-After` (default 1 s); another status → that HTTP status; only `error` → 200 `ok:false`.
+   * `delayMs` delays the answer; with nothing else it delays the normal answer.
+   */
+  failNext(method: string, fault: Fault): void {
+    const queue = this.faults.get(method) ?? [];
+    for (let i = 0; i < (fault.times ?? 1); i += 1) queue.push(fault);
+    this.faults.set(method, queue);
+  }
+
+  /** Forgets messages, calls, posts, faults and rate-limit state. */
+  reset(): void {
+    this.store = [];
+    this.callLog = [];
+    this.responsePosts = [];
+    this.ephemeralLog = [];
+    this.unfurlLog = [];
+    this.viewLog = [];
+    this.faults = new Map();
+    this.buckets = new Map();
+  }
+
+  /** Closes the server and every keep-alive socket, and cancels pending fault delays. */
+  async close(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    if (!this.server.listening) return;
+    await new Promise<void>((resolve, reject) => {
+      this.server.close((error) => (error ? reject(error) : resolve()));
+      this.server.closeAllConnections();
+    });
+  }
+
+  // ---- Requests to the app ----
+
+  /** Sends a slash command (form fields, exact form content type) like Slack does. */
+  sendSlashCommand(input: {
+    text: string;
+    userId?: string;
+    channelId?: string;
+    command?: string;
+    teamId?: string;
+  }): Promise<AppResponse> {
+    const userId = input.userId ?? 'U0ALICE';
+    const channelId = input.channelId ?? 'C0GENERAL';
+    const form = new URLSearchParams({
+      token: VERIFICATION_TOKEN,
+      team_id: input.teamId ?? this.teamId,
+      team_domain: TEAM_DOMAIN,
+      channel_id: channelId,
+      channel_name: channelId.startsWith('D') ? 'directmessage' : channelId.toLowerCase(),
+      user_id: userId,
+      user_name: userId.toLowerCase(),
+      command: input.command ?? '/papers',
+      text: input.text,
+      api_app_id: APP_ID,
+      is_enterprise_install: 'false',
+      response_url: this.newResponseUrl({ channelId, uses: 0 }),
+      trigger_id: this.triggerId(),
+    });
+    return this.signedPost(form.toString(), FORM);
+  }
+
+  /** Sends a button click (`block_actions`) on a message, carrying the stored message when known. */
+  sendBlockAction(input: {
+    userId: string;
+    actionId: string;
+    value: string;
+    channelId: string;
+    messageTs: string;
+    blockId?: string;
+    teamId?: string;
+  }): Promise<AppResponse> {
+    const teamId = input.teamId ?? this.teamId;
+    const stored = this.find(input.channelId, input.messageTs);
+    const found = findAction(stored?.blocks, input.actionId);
+    const payload = {
+      type: 'block_actions',
+      user: {
+        id: input.userId,
+        username: input.userId.toLowerCase(),
+        name: input.userId.toLowerCase(),
+        team_id: teamId,
+      },
+      api_app_id: APP_ID,
+      token: VERIFICATION_TOKEN,
+      container: {
+        type: 'message',
+        message_ts: input.messageTs,
+        channel_id: input.channelId,
+        is_ephemeral: false,
+      },
+      trigger_id: this.triggerId(),
+      team: { id: teamId, domain: TEAM_DOMAIN },
+      enterprise: null,
+      is_enterprise_install: false,
+      channel: { id: input.channelId, name: input.channelId.toLowerCase() },
+      message: stored
+        ? this.wire(stored, true)
+        : { type: 'message', ts: input.messageTs, text: '' },
+      state: { values: {} },
+      response_url: this.newResponseUrl({
+        channelId: input.channelId,
+        messageTs: input.messageTs,
+        uses: 0,
+      }),
+      actions: [
+        {
+          action_id: input.actionId,
+          block_id: input.blockId ?? found?.blockId ?? hex(2),
+          value: input.value,
+          type: 'button',
+          ...(found?.text ? { text: found.text } : {}),
+          action_ts: this.clockTs(),
+        },
+      ],
+    };
+    return this.signedPost(
+      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+      FORM,
+    );
+  }
+
+  /** Sends an Events API `event_callback`; `retryNum` adds Slack's retry headers. */
+  sendEvent(
+    event: Record<string, unknown>,
+    options: { eventId?: string; retryNum?: number } = {},
+  ): Promise<AppResponse> {
+    const envelope = {
+      token: VERIFICATION_TOKEN,
+      team_id: this.teamId,
+      context_team_id: this.teamId,
+      api_app_id: APP_ID,
+      event: { event_ts: this.clockTs(), ...event },
+      type: 'event_callback',
+      event_id: options.eventId ?? `Ev0${hex(5).toUpperCase()}`,
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [
+        {
+          enterprise_id: null,
+          team_id: this.teamId,
+          user_id: this.botUserId,
+          is_bot: true,
+          is_enterprise_install: false,
+        },
+      ],
+      is_ext_shared_channel: false,
+    };
+    const headers: Record<string, string> =
+      options.retryNum === undefined
+        ? {}
+        : { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout' };
+    return this.signedPost(JSON.stringify(envelope), 'application/json', { headers });
+  }
+
+  /**
+   * POSTs a raw body to the app, signed like Slack (`v0=` HMAC-SHA256 of `v0:{timestamp}:{body}`).
+   * `timestamp` (seconds) allows stale requests, `signature` forged ones (`null`: no signature header),
+   * `omitTimestamp` drops the timestamp header; `headers` adds headers.
+   */
+  signedPost(
+    rawBody: string,
+    contentType: string,
+    options: {
+      timestamp?: number;
+      signature?: string | null;
+      omitTimestamp?: boolean;
+      headers?: Record<string, string>;
+    } = {},
+  ): Promise<AppResponse> {
+    const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+    const headers: Record<string, string> = { 'content-type': contentType, ...options.headers };
+    if (!options.omitTimestamp) headers['x-slack-request-timestamp'] = String(timestamp);
+    const signature =
+      options.signature === undefined
+        ? `v0=${createHmac('sha256', this.signingSecret).update(`v0:${timestamp}:${rawBody}`).digest('hex')}`
+        : options.signature;
+    if (signature !== null) headers['x-slack-signature'] = signature;
+    return this.postToApp(rawBody, headers);
+  }
+
+  private postToApp(body: string, headers: Record<string, string>): Promise<AppResponse> {
+    if (!this.appUrl) {
+      return Promise.reject(
+        new Error('SlackEmulator: no app URL; pass `appUrl` or call setAppUrl()'),
+      );
+    }
+    const started = performance.now();
+    return new Promise((resolve, reject) => {
+      // No agent: one connection per request, so nothing stays open after the test.
+      const req = http.request(
+        `${this.appUrl?.replace(/\/$/, '')}/slack/events`,
+        {
+          method: 'POST',
+          headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+          agent: false,
+        },
+        (res) => {
+          readBody(res).then((text) => {
+            const elapsedMs = Math.round(performance.now() - started);
+            resolve({ status: res.statusCode ?? 0, body: text, json: tryJson(text), elapsedMs });
+          }, reject);
+        },
+      );
+      req.setTimeout(10_000, () =>
+        req.destroy(new Error('SlackEmulator: the app did not answer in 10 s')),
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  // ---- The server ----
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const url = new URL(req.url ?? '/', this.url);
+    if (url.pathname.startsWith('/api/')) {
+      return this.handleApi(url.pathname.slice('/api/'.length), req, raw, url.searchParams, res);
+    }
+    if (req.method === 'POST' && url.pathname.startsWith('/response/')) {
+      return this.handleResponseUrl(url.pathname.slice('/response/'.length), raw, res);
+    }
+    send(res, { status: 404, body: { ok: false, error: 'not_found' } });
+  }
+
+  private async handleApi(
+    method: string,
+    req: IncomingMessage,
+    raw: string,
+    query: URLSearchParams,
+    res: ServerResponse,
+  ): Promise<void> {
+    const at = Date.now();
+    const parsed = parseArgs(raw, req.headers['content-type']);
+    const { token: bodyToken, ...args } = { ...Object.fromEntries(query), ...parsed };
+    const bearer = /^Bearer\s+(\S+)/i.exec(req.headers.authorization ?? '')?.[1];
+    const fault = this.faults.get(method)?.shift();
+    if (fault?.delayMs) await this.sleep(fault.delayMs);
+    const reply =
+      (fault && this.faultReply(fault)) ??
+      (parsed === undefined
+        ? fail('invalid_json')
+        : this.dispatch(method, args, bearer ?? str(bodyToken)));
+    this.callLog.push({ method, args, status: reply.status, response: reply.body, at });
+    send(res, reply);
+  }
+
+  private faultReply(fault: Fault): Reply | undefined {
+    if (fault.status === 429 || (fault.status === undefined && fault.retryAfter !== undefined)) {
+      return rateLimited(fault.retryAfter ?? 1);
+    }
+    if (fault.status !== undefined && fault.status !== 200) {
+      return { status: fault.status, body: { ok: false, error: fault.error ?? 'internal_error' } };
+    }
+    return fault.error ? fail(fault.error) : undefined;
+  }
+
+  private dispatch(method: string, args: Args, token: string | undefined): Reply {
+    const handler = this.methods[method];
+    if (!handler) return fail('unknown_method');
+    if (!token) return fail('not_authed');
+    if (token !== this.token) return fail('invalid_auth');
+    return handler(args);
+  }
+
+  private readonly methods: Record<string, (args: Args) => Reply> = {
+    'auth.test': () =>
+      ok({
+        url: `https://${TEAM_DOMAIN}.slack.com/`,
+        team: 'Paperboy Test',
+        user: 'paperboy',
+        team_id: this.teamId,
+        user_id: this.botUserId,
+        bot_id: this.botId,
+        is_enterprise_install: false,
+      }),
+    'chat.postMessage': (args) => this.postMessage(args),
+    'chat.update': (args) => this.update(args),
+    'chat.postEphemeral': (args) => {
+      const channel = str(args.channel);
+      const user = str(args.user);
+      if (!channel) return fail('channel_not_found');
+      if (!user) return fail('user_not_in_channel');
+      const invalid = this.checkContent(args, true);
+      if (invalid) return invalid;
+      this.ephemeralLog.push({
+        channel,
+        user,
+        text: str(args.text),
+        blocks: args.blocks as unknown[] | undefined,
+      });
+      return ok({ message_ts: this.nextTs() });
+    },
+    'chat.unfurl': (args) => {
+      if (!isObj(args.unfurls)) return fail('invalid_unfurls_format');
+      for (const unfurl of Object.values(args.unfurls)) {
+        const errors =
+          isObj(unfurl) && unfurl.blocks ? validateBlocks(unfurl.blocks, 'message') : [];
+        if (errors.length > 0) return invalidBlocks(errors);
+      }
+      this.unfurlLog.push({ channel: str(args.channel), ts: str(args.ts), unfurls: args.unfurls });
+      return ok();
+    },
+    'views.publish': (args) => {
+      const userId = str(args.user_id);
+      const view = args.view;
+      const errors = validateView(view);
+      if (isObj(view) && view.type !== 'home')
+        errors.push('must be home [json-pointer:/view/type]');
+      if (!userId || !isObj(view) || errors.length > 0) {
+        return fail('invalid_arguments', {
+          errors,
+          response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) },
+        });
+      }
+      this.viewLog.push({ userId, view });
+      return ok({
+        view: { id: `V0${hex(4).toUpperCase()}`, team_id: this.teamId, app_id: APP_ID, ...view },
+      });
+    },
+    'conversations.history': (args) => this.history(args),
+    'conversations.open': (args) => {
+      const user = str(args.users)?.split(',')[0];
+      const channel = str(args.channel) ?? (user ? `D${user}` : undefined);
+      if (!channel) return fail('users_list_not_supplied');
+      return ok({ no_op: false, already_open: false, channel: { id: channel } });
+    },
+    'users.info': (args) => {
+      const id = str(args.user);
+      if (!id) return fail('user_not_found');
+      const tzOffset = berlinOffsetSeconds();
+      const name = id.toLowerCase();
+      return ok({
+        user: {
+          id,
+          team_id: this.teamId,
+          name,
+          real_name: name,
+          deleted: false,
+          is_bot: false,
+          tz: 'Europe/Berlin',
+          tz_label: tzOffset === 7200 ? 'Central European Summer Time' : 'Central European Time',
+          tz_offset: tzOffset,
+          profile: { display_name: name, real_name: name },
+        },
+      });
+    },
+  };
+
+  private postMessage(args: Args): Reply {
+    const target = str(args.channel);
+    if (!target) return fail('channel_not_found');
+    // Posting to a user id lands in the app's DM with them: the answer carries the D… channel id.
+    const channel = /^[UW]/.test(target) ? `D${target}` : target;
+    const retryAfter = this.takeRateToken(channel);
+    if (retryAfter !== undefined) return rateLimited(retryAfter);
+    const invalid = this.checkContent(args, true) ?? this.checkMetadata(args.metadata);
+    if (invalid) return invalid;
+    const message: PostedMessage = {
+      channel,
+      ts: this.nextTs(),
+      text: typeof args.text === 'string' ? args.text : undefined,
+      blocks: args.blocks as unknown[] | undefined,
+      metadata: args.metadata as PostedMessage['metadata'],
+      threadTs: str(args.thread_ts),
+      botId: this.botId,
+      user: this.botUserId,
+      edits: 0,
+    };
+    this.store.push(message);
+    this.emit('message', { ...message });
+    return ok({ channel, ts: message.ts, message: this.wire(message, true) });
+  }
+
+  private update(args: Args): Reply {
+    const channel = str(args.channel);
+    if (!channel) return fail('channel_not_found');
+    const message = this.find(channel, str(args.ts));
+    if (!message) return fail('message_not_found');
+    const invalid = this.checkContent(args, false) ?? this.checkMetadata(args.metadata);
+    if (invalid) return invalid;
+    this.applyUpdate(message, args);
+    return ok({
+      channel,
+      ts: message.ts,
+      text: message.text ?? '',
+      message: this.wire(message, true),
+    });
+  }
+
+  private applyUpdate(message: PostedMessage, changes: Args): void {
+    if (typeof changes.text === 'string') message.text = changes.text;
+    if (changes.blocks !== undefined) message.blocks = changes.blocks as unknown[];
+    if (changes.metadata !== undefined)
+      message.metadata = changes.metadata as PostedMessage['metadata'];
+    message.edits += 1;
+    this.emit('update', { ...message });
+  }
+
+  private history(args: Args): Reply {
+    const channel = str(args.channel);
+    if (!channel) return fail('channel_not_found');
+    const limit = Math.min(Number(args.limit ?? 100) || 100, 999);
+    const latest = str(args.latest);
+    const oldest = str(args.oldest);
+    // Like Slack: top-level messages and thread parents only, newest first.
+    const matching = this.store
+      .filter((m) => m.channel === channel && (!m.threadTs || m.threadTs === m.ts))
+      .filter(
+        (m) =>
+          (!latest || Number(m.ts) < Number(latest)) && (!oldest || Number(m.ts) > Number(oldest)),
+      )
+      .reverse();
+    const withMetadata = flag(args.include_all_metadata);
+    return ok({
+      messages: matching.slice(0, limit).map((m) => this.wire(m, withMetadata)),
+      has_more: matching.length > limit,
+      pin_count: 0,
+      response_metadata: { next_cursor: '' },
+    });
+  }
+
+  /** Text and blocks checks shared by posts and updates, in Slack's error vocabulary. */
+  private checkContent(args: Args, requireContent: boolean): Reply | undefined {
+    if (typeof args.blocks === 'string') return fail('invalid_blocks_format');
+    // `blocks: []` counts as no blocks.
+    const blocks = Array.isArray(args.blocks) && args.blocks.length === 0 ? undefined : args.blocks;
+    const text = typeof args.text === 'string' ? args.text : '';
+    if (requireContent && !text && blocks === undefined) return fail('no_text');
+    if (blocks !== undefined) {
+      const errors = validateBlocks(blocks, 'message');
+      if (errors.length > 0) return invalidBlocks(errors);
+      if (blocksTextLength(blocks) > MAX_BLOCKS_TEXT) return fail('msg_blocks_too_long');
+    }
+    return text.length > MAX_TEXT ? fail('msg_too_long') : undefined;
+  }
+
+  private checkMetadata(metadata: unknown): Reply | undefined {
+    if (metadata === undefined) return undefined;
+    const valid = isObj(metadata) && str(metadata.event_type) && isObj(metadata.event_payload);
+    return valid ? undefined : fail('invalid_metadata_format');
+  }
+
+  /** A response_url post: recorded, validated, and applied like Slack applies it. */
+  private handleResponseUrl(id: string, raw: string, res: ServerResponse): void {
+    const body = tryJson(raw);
+    if (!isObj(body))
+      return send(res, { status: 400, body: { ok: false, error: 'invalid_payload' } });
+    this.responsePosts.push({ id, body });
+    const target = this.responseTargets.get(id);
+    if (target && ++target.uses > RESPONSE_URL_USES)
+      return send(res, { status: 404, body: { ok: false, error: 'used_url' } });
+    const invalid = this.checkContent(body, false);
+    if (invalid) return send(res, invalid);
+    const original = target?.messageTs ? this.find(target.channelId, target.messageTs) : undefined;
+    if (original && flag(body.delete_original)) {
+      this.store = this.store.filter((m) => m !== original);
+    } else if (original && flag(body.replace_original)) {
+      this.applyUpdate(original, body);
+    } else if (target && body.response_type === 'in_channel') {
+      this.postMessage({ ...body, channel: target.channelId });
+    }
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end('ok');
+  }
+
+  // ---- Helpers ----
+
+  private find(channel: string, ts: string | undefined): PostedMessage | undefined {
+    return this.store.find((m) => m.channel === channel && m.ts === ts);
+  }
+
+  /** A message as the Web API returns it. */
+  private wire(message: PostedMessage, withMetadata: boolean): Record<string, unknown> {
+    const replies = this.store.filter(
+      (m) => m.threadTs === message.ts && m.ts !== message.ts,
+    ).length;
+    return {
+      type: 'message',
+      ts: message.ts,
+      text: message.text ?? '',
+      ...(message.user ? { user: message.user } : {}),
+      ...(message.botId ? { bot_id: message.botId, app_id: APP_ID } : {}),
+      team: this.teamId,
+      ...(message.blocks ? { blocks: message.blocks } : {}),
+      ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+      ...(replies > 0 ? { thread_ts: message.ts, reply_count: replies } : {}),
+      ...(withMetadata && message.metadata ? { metadata: message.metadata } : {}),
+      ...(message.edits > 0 ? { edited: { user: this.botUserId, ts: this.clockTs() } } : {}),
+    };
+  }
+
+  /** Message timestamps: the clock in microseconds, strictly increasing. */
+  private nextTs(): string {
+    this.lastTsMicros = Math.max(Date.now() * 1000, this.lastTsMicros + 100);
+    const micros = String(this.lastTsMicros);
+    return `${micros.slice(0, -6)}.${micros.slice(-6)}`;
+  }
+
+  private clockTs(): string {
+    return (Date.now() / 1000).toFixed(6);
+  }
+
+  private triggerId(): string {
+    return `${Date.now()}.${Math.floor(Math.random() * 1e9)}.${hex(16)}`;
+  }
+
+  private newResponseUrl(target: ResponseTarget): string {
+    const id = hex(8);
+    this.responseTargets.set(id, target);
+    return `${this.url}/response/${id}`;
+  }
+
+  /** Token bucket per channel; the seconds to wait when empty. */
+  private takeRateToken(channel: string): number | undefined {
+    const limit = this.options.channelRateLimit;
+    if (!limit) return undefined;
+    const now = Date.now();
+    const bucket = this.buckets.get(channel) ?? { tokens: limit.burst, at: now };
+    bucket.tokens = Math.min(
+      limit.burst,
+      bucket.tokens + ((now - bucket.at) / 1000) * limit.perSecond,
+    );
+    bucket.at = now;
+    this.buckets.set(channel, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return undefined;
+    }
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / limit.perSecond));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      this.timers.add(timer);
+    });
+  }
+}
