@@ -24,8 +24,6 @@ export interface PaperboyOptions {
   clock?: Clock;
   /** BullMQ key prefix; tests give each file its own. */
   queuePrefix?: string;
-  /** Poll once at start-up rather than waiting a whole interval. Default true. */
-  pollOnStart?: boolean;
   /** Feed request tuning (timeouts, retries), mostly for tests. */
   feedFetch?: FetchJsonOptions;
 }
@@ -165,8 +163,8 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
       );
       const running = workers;
       cleanups.push(() => running.close());
+      // A new schedule runs its first poll at once; a restarted process keeps the existing rhythm.
       await schedulePolls(queues, FEEDS, config.POLL_EVERY);
-      if (options.pollOnStart ?? true) await queues.pollNow('hf');
     }
 
     return {

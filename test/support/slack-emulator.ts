@@ -40,7 +40,10 @@ export interface PostedMessage {
   edits: number;
 }
 
-/** One Web API call as the emulator answered it (the token is not recorded). */
+/**
+ * One Web API call as the emulator answered it. `args` are as received (form values stay strings,
+ * JSON-encoded fields parsed); the token is not recorded.
+ */
 export interface ApiCall {
   method: string;
   args: Record<string, unknown>;
@@ -776,7 +779,9 @@ export class SlackEmulator extends EventEmitter {
     if (original && flag(body.delete_original)) {
       this.store = this.store.filter((m) => m !== original);
     } else if (original && flag(body.replace_original)) {
-      this.applyUpdate(original, body);
+      // Unlike chat.update, replace_original replaces the whole message, blocks included.
+      original.blocks = undefined;
+      this.applyUpdate(original, { ...body, text: body.text ?? '' });
     } else if (target && body.response_type === 'in_channel') {
       this.postMessage({ ...body, channel: target.channelId });
     }

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { loadConfig, type Role } from '../../src/config';
+import type { Clock } from '../../src/domain/clock';
+import { createLogger, type Logger } from '../../src/logger';
+import { startPaperboy, type RunningPaperboy } from '../../src/paperboy';
+import { FeedServer, loadHfFixture } from './feed-server';
+import { SlackEmulator } from './slack-emulator';
+
+export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Today's date in UTC, as the HF feed names its days. */
+export function utcDay(date = new Date()): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/** A SQLite file of its own for one test file, removed by the returned cleanup. */
+export function tempDatabase(): { file: string; remove(): void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-test-'));
+  return { file: path.join(dir, 'paperboy.db'), remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A BullMQ prefix no other test file uses (braces: a Redis Cluster hash tag, as in production). */
+export function uniquePrefix(): string {
+  return `{paperboy-test-${randomUUID().slice(0, 8)}}`;
+}
+
+/** Deletes every Redis key under a prefix. */
+export async function deleteKeys(prefix: string): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** A logger that keeps its lines for assertions (and prints them when PAPERBOY_TEST_LOGS is set). */
+export function captureLogger(secrets: string[] = []): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const logger = createLogger({
+    secrets,
+    level: 'info' as never,
+    sink: (_level, line) => {
+      lines.push(line);
+      if (process.env.PAPERBOY_TEST_LOGS) console.log(line);
+    },
+  });
+  return { logger, lines };
+}
+
+/** Polls a job until it has finished; resolves with its return value, rejects with its failure. */
+export async function waitForJob(queue: Queue, id: string | undefined, timeoutMs = 15_000): Promise<unknown> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const job = id === undefined ? undefined : await queue.getJob(id);
+    if (job?.finishedOn) {
+      if (job.failedReason) throw new Error(`job ${id} failed: ${job.failedReason}`);
+      return job.returnvalue;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`job ${id} of ${queue.name} did not finish within ${timeoutMs} ms`);
+}
+
+export interface HarnessOptions {
+  channels?: string[];
+  role?: Role;
+  /** HF items served for today (default: the 50-paper fixture). */
+  items?: unknown[];
+  clock?: Clock;
+  env?: Record<string, string>;
+}
+
+export interface Harness {
+  slack: SlackEmulator;
+  feed: FeedServer;
+  paperboy: RunningPaperboy;
+  logs: string[];
+  prefix: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole app against real parts: a real Redis (own key prefix), a real SQLite file, the Slack
+ * emulator and the fixture feed over HTTP. Every test file starts its own and stops it in afterAll.
+ */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const slack = await SlackEmulator.start();
+  const feed = await FeedServer.start({ dailyByDate: { [utcDay()]: options.items ?? loadHfFixture() } });
+  const db = tempDatabase();
+  const prefix = uniquePrefix();
+  const { logger, lines } = captureLogger([slack.token, slack.signingSecret]);
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: slack.token,
+    SLACK_SIGNING_SECRET: slack.signingSecret,
+    SLACK_API_URL: slack.apiUrl,
+    REDIS_URL: TEST_REDIS_URL,
+    DATABASE_URL: db.file,
+    HF_API_URL: feed.hfApiUrl,
+    ANNOUNCE_CHANNELS: (options.channels ?? ['C0READING']).join(','),
+    ...options.env,
+  });
+  // PORT 0 asks the OS for a free port: parallel test files never collide.
+  const paperboy = await startPaperboy({
+    config: { ...config, PORT: 0 },
+    role: options.role ?? 'all',
+    logger,
+    clock: options.clock,
+    queuePrefix: prefix,
+    feedFetch: { timeoutMs: 1_000, retries: 2, baseDelayMs: 10 },
+  });
+  if (paperboy.port) slack.setAppUrl(`http://127.0.0.1:${paperboy.port}`);
+  return {
+    slack,
+    feed,
+    paperboy,
+    logs: lines,
+    prefix,
+    async stop() {
+      await paperboy.stop(5_000);
+      await Promise.all([slack.close(), feed.close()]);
+      await deleteKeys(prefix);
+      db.remove();
+    },
+  };
+}

@@ -1,0 +1,492 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import http, { type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ErrorCode, LogLevel, WebClient, type WebAPIPlatformError } from '@slack/web-api';
+import { SlackEmulator, type PostedMessage } from './slack-emulator';
+
+const section = (text: string, blockId?: string) => ({
+  type: 'section',
+  ...(blockId ? { block_id: blockId } : {}),
+  text: { type: 'mrkdwn', text },
+});
+const button = (text: string) => ({
+  type: 'actions',
+  block_id: 'vote',
+  elements: [
+    {
+      type: 'button',
+      action_id: 'upvote',
+      value: '2401.00001',
+      text: { type: 'plain_text', text },
+    },
+  ],
+});
+
+const noop = () => undefined;
+
+let emulator: SlackEmulator;
+let client: WebClient;
+
+/** A Web API call without the client: raw status, headers and JSON. */
+async function api(
+  method: string,
+  args: Record<string, unknown>,
+  options: { json?: boolean; token?: string | null } = {},
+) {
+  const token = options.token === undefined ? emulator.token : options.token;
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const body = options.json
+    ? JSON.stringify(args)
+    : new URLSearchParams(
+        Object.entries(args).map(([k, v]): [string, string] => [
+          k,
+          typeof v === 'string' ? v : JSON.stringify(v),
+        ]),
+      ).toString();
+  headers['content-type'] = options.json
+    ? 'application/json; charset=utf-8'
+    : 'application/x-www-form-urlencoded';
+  const res = await fetch(`${emulator.apiUrl}${method}`, { method: 'POST', headers, body });
+  return {
+    status: res.status,
+    headers: res.headers,
+    json: (await res.json()) as Record<string, unknown>,
+  };
+}
+
+beforeAll(async () => {
+  emulator = await SlackEmulator.start();
+  client = new WebClient(emulator.token, {
+    slackApiUrl: emulator.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    // The client logs Slack's `response_metadata.messages` as errors; the tests assert them instead.
+    logger: {
+      debug: noop,
+      info: noop,
+      warn: noop,
+      error: noop,
+      setLevel: noop,
+      setName: noop,
+      getLevel: () => LogLevel.ERROR,
+    },
+  });
+});
+afterEach(() => emulator.reset());
+afterAll(() => emulator.close());
+
+describe('Web API through the real WebClient', () => {
+  it('answers auth.test with the bot identity', async () => {
+    const result = await client.auth.test();
+    expect(result).toMatchObject({
+      ok: true,
+      team_id: 'T0PAPERBOY',
+      user_id: 'U0PAPERBOY',
+      bot_id: 'B0PAPERBOY',
+    });
+  });
+
+  it('stores posts with blocks and metadata, and applies updates', async () => {
+    const posted: PostedMessage[] = [];
+    const updated: PostedMessage[] = [];
+    emulator.on('message', (m) => posted.push(m)).on('update', (m) => updated.push(m));
+    const metadata = { event_type: 'paper_card', event_payload: { paper_id: '2401.00001' } };
+    const first = await client.chat.postMessage({
+      channel: 'C1',
+      text: 'A paper',
+      blocks: [section('*A paper*')],
+      metadata,
+    });
+    const second = await client.chat.postMessage({
+      channel: 'C1',
+      text: 'Reply',
+      thread_ts: first.ts,
+    });
+    expect(Number(second.ts)).toBeGreaterThan(Number(first.ts));
+    expect(first.ts).toMatch(/^\d{10}\.\d{6}$/);
+
+    await client.chat.update({
+      channel: 'C1',
+      ts: first.ts!,
+      text: 'A paper (edited)',
+      blocks: [button('▲ 1')],
+    });
+    const [card, reply] = emulator.messages('C1');
+    expect(card).toMatchObject({
+      ts: first.ts,
+      text: 'A paper (edited)',
+      blocks: [button('▲ 1')],
+      metadata,
+      edits: 1,
+    });
+    expect(card?.botId).toBe('B0PAPERBOY');
+    expect(reply).toMatchObject({ threadTs: first.ts, edits: 0 });
+    expect(posted.map((m) => m.text)).toEqual(['A paper', 'Reply']);
+    expect(updated).toHaveLength(1);
+    expect(emulator.calls('chat.update')[0]?.args).toMatchObject({ channel: 'C1', ts: first.ts });
+  });
+
+  it('returns metadata from conversations.history only with include_all_metadata, newest first', async () => {
+    const metadata = { event_type: 'paper_card', event_payload: { paper_id: 'x' } };
+    await client.chat.postMessage({ channel: 'C2', text: 'old', metadata });
+    await client.chat.postMessage({ channel: 'C2', text: 'new', metadata });
+    const plain = await client.conversations.history({ channel: 'C2' });
+    expect(plain.messages?.map((m) => m.text)).toEqual(['new', 'old']);
+    expect(plain.messages?.[0]?.metadata).toBeUndefined();
+    const full = await client.conversations.history({
+      channel: 'C2',
+      include_all_metadata: true,
+      limit: 1,
+    });
+    expect(full.messages).toHaveLength(1);
+    expect(full.messages?.[0]?.metadata).toEqual(metadata);
+    expect(full.has_more).toBe(true);
+  });
+
+  it('surfaces invalid_blocks as a platform error with readable reasons', async () => {
+    const error = (await client.chat
+      .postMessage({ channel: 'C1', text: 'x', blocks: [section('x'.repeat(3001))] })
+      .catch((e: unknown) => e)) as WebAPIPlatformError;
+    expect(error.code).toBe(ErrorCode.PlatformError);
+    expect(error.data).toMatchObject({
+      error: 'invalid_blocks',
+      errors: ['must be less than 3001 characters [json-pointer:/blocks/0/text/text]'],
+    });
+    expect(emulator.messages()).toHaveLength(0);
+  });
+
+  it('rejects a 429 with Retry-After as WebAPIRateLimitedError', async () => {
+    emulator.failNext('chat.postMessage', { retryAfter: 7 });
+    await expect(client.chat.postMessage({ channel: 'C1', text: 'x' })).rejects.toMatchObject({
+      code: ErrorCode.RateLimitedError,
+      retryAfter: 7,
+    });
+  });
+
+  it('answers DMs, users and ephemeral messages', async () => {
+    const dm = await client.conversations.open({ users: 'U0ALICE' });
+    expect(dm.channel?.id).toBe('DU0ALICE');
+    const post = await client.chat.postMessage({ channel: 'U0ALICE', text: 'hi' });
+    expect(post.channel).toBe('DU0ALICE');
+    const user = await client.users.info({ user: 'U0ALICE' });
+    expect(user.user).toMatchObject({ id: 'U0ALICE', tz: 'Europe/Berlin' });
+    expect([3600, 7200]).toContain(user.user?.tz_offset);
+    const eph = await client.chat.postEphemeral({
+      channel: 'C1',
+      user: 'U0ALICE',
+      text: 'only you',
+    });
+    expect(eph.message_ts).toBeDefined();
+    expect(emulator.ephemerals('C1')).toEqual([
+      { channel: 'C1', user: 'U0ALICE', text: 'only you', blocks: undefined },
+    ]);
+  });
+
+  it('publishes Home views up to 100 blocks and records unfurls', async () => {
+    const blocks = Array.from({ length: 100 }, (_, i) => section(`paper ${i}`));
+    await client.views.publish({ user_id: 'U0ALICE', view: { type: 'home', blocks } });
+    expect(emulator.views('U0ALICE')[0]?.view.blocks).toHaveLength(100);
+    await expect(
+      client.views.publish({
+        user_id: 'U0ALICE',
+        view: { type: 'home', blocks: [...blocks, section('one more')] },
+      }),
+    ).rejects.toMatchObject({ data: { error: 'invalid_arguments' } });
+
+    const unfurls = { 'https://arxiv.org/abs/2401.00001': { blocks: [section('A paper')] } };
+    await client.chat.unfurl({ channel: 'C1', ts: '1700000000.000100', unfurls });
+    expect(emulator.unfurls()).toEqual([{ channel: 'C1', ts: '1700000000.000100', unfurls }]);
+  });
+});
+
+describe('Web API on the wire', () => {
+  it('refuses calls without a token or with a wrong one, and unknown methods', async () => {
+    expect((await api('auth.test', {}, { token: null })).json).toEqual({
+      ok: false,
+      error: 'not_authed',
+    });
+    expect((await api('auth.test', {}, { token: 'xoxb-wrong' })).json).toEqual({
+      ok: false,
+      error: 'invalid_auth',
+    });
+    expect((await api('chat.nope', {})).json).toEqual({ ok: false, error: 'unknown_method' });
+    // A token in the body works like the header.
+    const inBody = await api('auth.test', { token: emulator.token }, { token: null });
+    expect(inBody.json.ok).toBe(true);
+    expect(emulator.calls().map((c) => c.response.error ?? 'ok')).toEqual([
+      'not_authed',
+      'invalid_auth',
+      'unknown_method',
+      'ok',
+    ]);
+  });
+
+  it('parses JSON bodies with a charset as well as forms', async () => {
+    const json = await api(
+      'chat.postMessage',
+      { channel: 'C3', blocks: [section('json')] },
+      { json: true },
+    );
+    const form = await api('chat.postMessage', { channel: 'C3', blocks: [section('form')] });
+    expect(json.headers.get('content-type')).toMatch(/^application\/json/);
+    expect([json.json.ok, form.json.ok]).toEqual([true, true]);
+    expect(emulator.messages('C3').map((m) => m.blocks)).toEqual([
+      [section('json')],
+      [section('form')],
+    ]);
+  });
+
+  it.each([
+    [
+      'a 3001-character section',
+      [section('x'.repeat(3001))],
+      'must be less than 3001 characters [json-pointer:/blocks/0/text/text]',
+    ],
+    [
+      '51 blocks',
+      Array.from({ length: 51 }, () => ({ type: 'divider' })),
+      'no more than 50 items allowed [json-pointer:/blocks]',
+    ],
+    [
+      'a 256-character block_id',
+      [section('x', 'b'.repeat(256))],
+      'must be less than 256 characters [json-pointer:/blocks/0/block_id]',
+    ],
+    [
+      'a duplicate block_id',
+      [section('x', 'card'), section('y', 'card')],
+      'block_id must be unique: "card" is repeated [json-pointer:/blocks/1/block_id]',
+    ],
+    [
+      'a 76-character button',
+      [button('b'.repeat(76))],
+      'must be less than 76 characters [json-pointer:/blocks/0/elements/0/text/text]',
+    ],
+    [
+      'empty text',
+      [section('')],
+      'must be more than 0 characters [json-pointer:/blocks/0/text/text]',
+    ],
+  ])('answers invalid_blocks for %s', async (_name, blocks, reason) => {
+    const { status, json } = await api('chat.postMessage', { channel: 'C1', text: 'x', blocks });
+    expect(status).toBe(200);
+    expect(json).toMatchObject({ ok: false, error: 'invalid_blocks', errors: [reason] });
+  });
+
+  it('answers msg_blocks_too_long past 12,000 characters, no_text and channel_not_found', async () => {
+    const blocks = Array.from({ length: 5 }, () => section('x'.repeat(2500)));
+    expect((await api('chat.postMessage', { channel: 'C1', blocks })).json.error).toBe(
+      'msg_blocks_too_long',
+    );
+    expect((await api('chat.postMessage', { channel: 'C1' })).json.error).toBe('no_text');
+    expect((await api('chat.postMessage', { text: 'x' })).json.error).toBe('channel_not_found');
+    expect(
+      (await api('chat.update', { channel: 'C1', ts: '1.000000', text: 'x' })).json.error,
+    ).toBe('message_not_found');
+  });
+
+  it('injects 429, 500, ok:false and delays, each for `times` calls', async () => {
+    emulator.failNext('chat.postMessage', { status: 429, retryAfter: 3 });
+    emulator.failNext('chat.postMessage', { status: 500, times: 2 });
+    emulator.failNext('chat.postMessage', { error: 'channel_is_archived' });
+    emulator.failNext('chat.postMessage', { delayMs: 150 });
+    const limited = await api('chat.postMessage', { channel: 'C1', text: 'x' });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('3');
+    expect(limited.json).toEqual({ ok: false, error: 'ratelimited' });
+    expect((await api('chat.postMessage', { channel: 'C1', text: 'x' })).status).toBe(500);
+    expect((await api('chat.postMessage', { channel: 'C1', text: 'x' })).status).toBe(500);
+    const archived = await api('chat.postMessage', { channel: 'C1', text: 'x' });
+    expect([archived.status, archived.json.error]).toEqual([200, 'channel_is_archived']);
+    const started = Date.now();
+    expect((await api('chat.postMessage', { channel: 'C1', text: 'x' })).json.ok).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    expect(emulator.messages()).toHaveLength(1);
+    expect(emulator.calls('chat.postMessage').map((c) => c.status)).toEqual([
+      429, 500, 500, 200, 200,
+    ]);
+  });
+
+  it('paces chat.postMessage per channel when channelRateLimit is set', async () => {
+    const paced = await SlackEmulator.start({ channelRateLimit: { perSecond: 1, burst: 2 } });
+    try {
+      const post = (channel: string) =>
+        fetch(`${paced.apiUrl}chat.postMessage`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${paced.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ channel, text: 'x' }),
+        });
+      const statuses = [];
+      for (let i = 0; i < 3; i += 1) statuses.push((await post('C1')).status);
+      expect(statuses).toEqual([200, 200, 429]);
+      const limited = await post('C1');
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect((await post('C2')).status).toBe(200); // other channels are not affected
+      expect(paced.messages()).toHaveLength(3);
+    } finally {
+      await paced.close();
+    }
+  });
+
+  it('waits for a condition and times out with a readable message', async () => {
+    setTimeout(() => void api('chat.postMessage', { channel: 'C1', text: 'later' }), 50);
+    const message = await emulator.waitFor(() => emulator.messages('C1')[0]);
+    expect(message.text).toBe('later');
+    await expect(emulator.waitFor(() => false, { timeoutMs: 100 })).rejects.toThrow(
+      /condition not met within 100 ms \(1 messages, 1 API calls; last call: chat.postMessage → ok\)/,
+    );
+  });
+});
+
+describe('requests to the app', () => {
+  interface Received {
+    headers: IncomingHttpHeaders;
+    body: string;
+  }
+  let app: http.Server;
+  let received: Received[];
+
+  /** A stand-in for Bolt's receiver: verifies the signature like Bolt does, with its own HMAC. */
+  function verify(headers: IncomingHttpHeaders, body: string): boolean {
+    const timestamp = Number(headers['x-slack-request-timestamp']);
+    const signature = String(headers['x-slack-signature'] ?? '');
+    if (!timestamp || Math.abs(Date.now() / 1000 - timestamp) > 300) return false;
+    const expected = `v0=${createHmac('sha256', emulator.signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+    return (
+      signature.length === expected.length &&
+      timingSafeEqual(Buffer.from(signature), Buffer.from(expected))
+    );
+  }
+
+  beforeAll(async () => {
+    app = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.writeHead(verify(req.headers, body) ? 200 : 401, {
+          'content-type': 'application/json',
+        });
+        res.end(JSON.stringify({ path: req.url }));
+      });
+    });
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+    emulator.setAppUrl(`http://127.0.0.1:${(app.address() as AddressInfo).port}`);
+  });
+  beforeEach(() => (received = []));
+  afterAll(async () => {
+    app.closeAllConnections();
+    await new Promise((resolve) => app.close(resolve));
+  });
+
+  it('sends slash commands as signed forms with the exact content type', async () => {
+    const response = await emulator.sendSlashCommand({
+      text: 'follow diffusion & <b>',
+      userId: 'U0BOB',
+      channelId: 'C9',
+    });
+    expect(response).toMatchObject({ status: 200, json: { path: '/slack/events' } });
+    const [request] = received;
+    expect(request?.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    const fields = Object.fromEntries(new URLSearchParams(request?.body));
+    expect(fields).toMatchObject({
+      command: '/papers',
+      text: 'follow diffusion & <b>',
+      user_id: 'U0BOB',
+      channel_id: 'C9',
+      team_id: 'T0PAPERBOY',
+    });
+    expect(fields.response_url).toMatch(new RegExp(`^${emulator.url}/response/\\w+$`));
+    expect(fields.trigger_id).toBeTruthy();
+
+    // The app answers on response_url: recorded, and in_channel responses appear in the channel.
+    const answer = await fetch(fields.response_url!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ response_type: 'in_channel', text: 'Following *diffusion*' }),
+    });
+    expect(await answer.text()).toBe('ok');
+    expect(emulator.responseUrlPosts()).toHaveLength(1);
+    expect(emulator.messages('C9').map((m) => m.text)).toEqual(['Following *diffusion*']);
+    const invalid = await fetch(fields.response_url!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ blocks: [section('')] }),
+    });
+    expect(await invalid.json()).toMatchObject({ ok: false, error: 'invalid_blocks' });
+  });
+
+  it('sends block actions carrying the stored message, and applies replace_original', async () => {
+    const metadata = { event_type: 'paper_card', event_payload: { paper_id: '2401.00001' } };
+    const post = await client.chat.postMessage({
+      channel: 'C1',
+      text: 'card',
+      blocks: [button('▲ 0')],
+      metadata,
+    });
+    await emulator.sendBlockAction({
+      userId: 'U0BOB',
+      actionId: 'upvote',
+      value: '2401.00001',
+      channelId: 'C1',
+      messageTs: post.ts!,
+    });
+    const form = new URLSearchParams(received[0]?.body);
+    expect(received[0]?.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    const payload = JSON.parse(form.get('payload') ?? '{}') as Record<string, unknown>;
+    expect(payload).toMatchObject({
+      type: 'block_actions',
+      user: { id: 'U0BOB' },
+      team: { id: 'T0PAPERBOY' },
+      container: { type: 'message', message_ts: post.ts, channel_id: 'C1' },
+      channel: { id: 'C1' },
+      message: { ts: post.ts, blocks: [button('▲ 0')], metadata },
+      actions: [{ action_id: 'upvote', block_id: 'vote', value: '2401.00001', type: 'button' }],
+    });
+
+    await fetch(payload.response_url as string, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ replace_original: true, text: 'card', blocks: [button('▲ 1')] }),
+    });
+    expect(emulator.messages('C1')[0]).toMatchObject({ blocks: [button('▲ 1')], edits: 1 });
+  });
+
+  it('sends events as JSON envelopes, with retry headers when asked', async () => {
+    const event = { type: 'app_home_opened', user: 'U0BOB', tab: 'home' };
+    await emulator.sendEvent(event, { eventId: 'Ev0TEST', retryNum: 1 });
+    const [request] = received;
+    expect(request?.headers).toMatchObject({
+      'content-type': 'application/json',
+      'x-slack-retry-num': '1',
+      'x-slack-retry-reason': 'http_timeout',
+    });
+    expect(JSON.parse(request?.body ?? '')).toMatchObject({
+      type: 'event_callback',
+      event_id: 'Ev0TEST',
+      team_id: 'T0PAPERBOY',
+      event,
+      authorizations: [{ user_id: 'U0PAPERBOY', is_bot: true }],
+    });
+  });
+
+  it('lets tests forge, age or strip signatures', async () => {
+    const body = JSON.stringify({ type: 'event_callback' });
+    expect((await emulator.signedPost(body, 'application/json')).status).toBe(200);
+    expect(
+      (await emulator.signedPost(body, 'application/json', { signature: 'v0=forged' })).status,
+    ).toBe(401);
+    const stale = Math.floor(Date.now() / 1000) - 600;
+    expect((await emulator.signedPost(body, 'application/json', { timestamp: stale })).status).toBe(
+      401,
+    );
+    expect((await emulator.signedPost(body, 'application/json', { signature: null })).status).toBe(
+      401,
+    );
+    const unstamped = await emulator.signedPost(body, 'application/json', { omitTimestamp: true });
+    expect(unstamped.status).toBe(401);
+    expect(received[2]?.headers['x-slack-signature']).toMatch(/^v0=[0-9a-f]{64}$/);
+    expect(received[3]?.headers['x-slack-signature']).toBeUndefined();
+    expect(received[4]?.headers['x-slack-request-timestamp']).toBeUndefined();
+  });
+});
