@@ -8,8 +8,11 @@ export interface CardTarget {
   messageTs: string;
 }
 
-/** How many times one refresh re-renders when votes keep changing under it. */
-const MAX_ROUNDS = 5;
+/**
+ * A safety stop for a refresh whose votes never settle. Each round covers every vote cast before
+ * it began, so a burst of N clicks needs far fewer than N rounds.
+ */
+const MAX_ROUNDS = 100;
 
 /**
  * Re-renders a paper's cards (every channel of the workspace it was posted in) after its votes

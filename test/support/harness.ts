@@ -58,6 +58,20 @@ export function captureLogger(secrets: string[] = []): { logger: Logger; lines: 
   return { logger, lines };
 }
 
+/** Polls an async condition until it holds; rejects with `what` after `timeoutMs`. */
+export async function eventually(
+  condition: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 5_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
 /** Polls a job until it has finished; resolves with its return value, rejects with its failure. */
 export async function waitForJob(queue: Queue, id: string | undefined, timeoutMs = 15_000): Promise<unknown> {
   const deadline = Date.now() + timeoutMs;

@@ -1,0 +1,73 @@
+import { startHarness, type Harness } from '../support/harness';
+
+interface CommandReply {
+  response_type?: string;
+  text?: string;
+  blocks?: unknown[];
+}
+
+describe('/papers: help, follow and unfollow', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness({ channels: [], items: [] });
+  });
+
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  async function papers(text: string, channelId = 'C0NEW'): Promise<CommandReply & { all: string }> {
+    const answer = await h.slack.sendSlashCommand({ text, channelId });
+    expect(answer.status).toBe(200);
+    expect(answer.elapsedMs).toBeLessThan(3000);
+    const reply = answer.json as CommandReply;
+    expect(reply.response_type).toBe('ephemeral');
+    return { ...reply, all: `${reply.text ?? ''} ${JSON.stringify(reply.blocks ?? [])}` };
+  }
+
+  const follows = (channelId: string) =>
+    h.paperboy.store.followedFeeds({ workspaceId: h.slack.teamId, channelId });
+
+  it('lists every subcommand with an example', async () => {
+    const reply = await papers('help');
+    for (const usage of ['/papers follow', '/papers unfollow', '/papers help']) expect(reply.all).toContain(usage);
+    expect(reply.all).toContain('/papers follow hf');
+  });
+
+  it('answers an empty command and an unknown subcommand with the help', async () => {
+    expect((await papers('')).all).toContain('/papers follow');
+    const unknown = await papers('frobnicate now');
+    expect(unknown.all).toContain("I don't know `/papers frobnicate`");
+    expect(unknown.all).toContain('/papers unfollow');
+  });
+
+  it('follows and unfollows the HF feed in the channel it is run in', async () => {
+    expect((await papers('follow hf', 'C0FOLLOW')).all).toContain('now follows *Hugging Face Daily Papers*');
+    expect(await follows('C0FOLLOW')).toEqual(['hf']);
+    expect((await papers('follow', 'C0FOLLOW')).all).toContain('This channel follows Hugging Face Daily Papers');
+    expect((await papers('FOLLOW HF', 'C0FOLLOW')).all).toContain('already follows');
+    expect((await papers('unfollow hf', 'C0FOLLOW')).all).toContain('no longer follows');
+    expect(await follows('C0FOLLOW')).toEqual([]);
+    expect((await papers('unfollow hf', 'C0FOLLOW')).all).toContain('does not follow');
+  });
+
+  it('explains an unknown feed, and follows nothing', async () => {
+    const reply = await papers('follow arxiv:cs.CL', 'C0BAD');
+    expect(reply.all).toContain("I don't know the feed `arxiv:cs.CL`");
+    expect(await follows('C0BAD')).toEqual([]);
+  });
+
+  it('declines to follow from a direct message', async () => {
+    const reply = await papers('follow hf', 'D0ALICE');
+    expect(reply.all).toContain('Feeds are followed by channels');
+    expect(await follows('D0ALICE')).toEqual([]);
+  });
+
+  it('echoes hostile input escaped, never as a mention', async () => {
+    const reply = await papers('<!channel> &lt;@U123&gt;');
+    expect(reply.all).not.toContain('<!channel>');
+    expect(reply.all).not.toContain('<@U123>');
+    expect(reply.all).toContain('&lt;!channel&gt;');
+  });
+});
