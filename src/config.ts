@@ -140,3 +140,10 @@ export function loadConfig(env: Environment = process.env, role: Role = 'all'): 
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return result.data;
 }
+
+/** The demo's few settings: it makes up the rest (a local Slack, a local feed, a temp database). */
+export function loadDemoConfig(env: Environment = process.env): Pick<Config, 'REDIS_URL' | 'LOG_LEVEL'> {
+  const result = schema.pick({ REDIS_URL: true, LOG_LEVEL: true }).safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
+}

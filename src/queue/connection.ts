@@ -40,3 +40,18 @@ export async function waitForRedis(redis: Redis, timeoutMs = 5000): Promise<void
     redis.on('error', onError);
   });
 }
+
+/** Deletes every key under a queue prefix: a throwaway run (demo, test) leaves Redis as it found it. */
+export async function purgeKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

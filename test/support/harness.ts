@@ -3,11 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { loadConfig, type Role } from '../../src/config';
 import type { Clock } from '../../src/domain/clock';
 import { createLogger, type Logger } from '../../src/logger';
 import { startPaperboy, type RunningPaperboy } from '../../src/paperboy';
+import { purgeKeys } from '../../src/queue/connection';
 import { FeedServer, loadHfFixture } from './feed-server';
 import { SlackEmulator } from './slack-emulator';
 
@@ -27,21 +27,6 @@ export function tempDatabase(): { file: string; remove(): void } {
 /** A BullMQ prefix no other test file uses (braces: a Redis Cluster hash tag, as in production). */
 export function uniquePrefix(): string {
   return `{paperboy-test-${randomUUID().slice(0, 8)}}`;
-}
-
-/** Deletes every Redis key under a prefix. */
-export async function deleteKeys(prefix: string): Promise<void> {
-  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /** A logger that keeps its lines for assertions (and prints them when PAPERBOY_TEST_LOGS is set). */
@@ -143,7 +128,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async stop() {
       await paperboy.stop(5_000);
       await Promise.all([slack.close(), feed.close()]);
-      await deleteKeys(prefix);
+      await purgeKeys(TEST_REDIS_URL, prefix);
       db.remove();
     },
   };

@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..');
+
+function runDemo(): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/demo/main.ts', '--exit'], {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: 'info' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('npm run demo', () => {
+  it('posts the recorded feed to the local Slack, prints the cards and a vote round-trip, and exits cleanly', async () => {
+    const { code, stdout, stderr } = await runDemo();
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/50 cards posted in #papers/);
+    expect(stdout).toContain('card 50');
+    expect(stdout).toContain('Selective Token Generation for Few-shot Natural Language Generation');
+    expect(stdout).not.toContain('"type":"section"');
+    expect(stdout).toContain('the card now shows ▲ 1');
+    expect(stdout).toContain('the card now shows ▲ 2');
+    expect(stdout).toContain('/papers follow hf');
+  }, 90_000);
+});
