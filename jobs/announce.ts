@@ -4,11 +4,7 @@ import type { Clock } from '../src/domain/clock';
 import type { Logger } from '../src/logger';
 import { PAPER_POSTED_EVENT } from '../src/slack/blocks/ids';
 import { paperCard } from '../src/slack/blocks/paper-card';
-import {
-  PERMANENT_SLACK_ERRORS,
-  platformErrorCode,
-  retryAfterSeconds,
-} from '../src/slack/client';
+import { PERMANENT_SLACK_ERRORS, platformErrorCode, retryAfterSeconds } from '../src/slack/client';
 import { jobIdPart, QUEUE_NAMES } from '../src/queue/names';
 import type { ChannelRef, Store } from '../src/store/store';
 
@@ -74,7 +70,10 @@ export function createProcessor(deps: AnnounceDeps) {
     const match = history.messages?.find((message) => {
       // The client's response types declare the payload as `{}`: read it as the record it is.
       const payload = message.metadata?.event_payload as Record<string, unknown> | undefined;
-      return message.metadata?.event_type === PAPER_POSTED_EVENT && payload?.['paper_id'] === data.paperId;
+      return (
+        message.metadata?.event_type === PAPER_POSTED_EVENT &&
+        payload?.['paper_id'] === data.paperId
+      );
     });
     return match?.ts;
   }
@@ -88,14 +87,18 @@ export function createProcessor(deps: AnnounceDeps) {
       const ts = await findPostedCard(data);
       if (ts) {
         await store.recordDelivery({ ...data, messageTs: ts, postedAt: clock() });
-        logger.info(`found ${data.paperId} already posted in ${data.channelId}; recorded, not reposted`);
+        logger.info(
+          `found ${data.paperId} already posted in ${data.channelId}; recorded, not reposted`,
+        );
         return { messageTs: ts, source: 'history' };
       }
     }
 
     const paper = await store.getPaper(data.paperId);
     if (!paper) throw new UnrecoverableError(`paper ${data.paperId} is not in the store`);
-    const card = paperCard(paper, { teamVotes: await store.countVotes(data.workspaceId, paper.id) });
+    const card = paperCard(paper, {
+      teamVotes: await store.countVotes(data.workspaceId, paper.id),
+    });
 
     await job.updateData({ ...data, postStartedAt: clock().getTime() });
     let messageTs: string;

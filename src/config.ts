@@ -29,84 +29,86 @@ const httpUrl = (example: string) =>
       message: `must be an http(s) URL, like ${example}`,
     });
 
-const schema = z
-  .object({
-    SLACK_BOT_TOKEN: z
-      .string({
-        message:
-          'is required: the Bot User OAuth Token (xoxb-…) from your Slack app’s OAuth & Permissions page',
-      })
-      .trim()
-      .startsWith('xoxb-', { message: 'must be a bot token starting with xoxb-' }),
-    SLACK_SIGNING_SECRET: optionalText,
-    SLACK_APP_TOKEN: optionalText.pipe(
-      z
-        .string()
-        .startsWith('xapp-', { message: 'must be an app-level token starting with xapp-' })
-        .optional(),
-    ),
-    SLACK_API_URL: httpUrl('https://slack.com/api/')
-      .default('https://slack.com/api/')
-      // The Web API client joins method names onto this base: it must end with a slash.
-      .transform((url) => (url.endsWith('/') ? url : `${url}/`)),
-    PORT: z.coerce
-      .number({ message: 'must be a port number' })
-      .int({ message: 'must be a whole number' })
-      .min(1, { message: 'must be between 1 and 65535' })
-      .max(65535, { message: 'must be between 1 and 65535' })
-      .default(3000),
-    REDIS_URL: z
+const schema = z.object({
+  SLACK_BOT_TOKEN: z
+    .string({
+      message:
+        'is required: the Bot User OAuth Token (xoxb-…) from your Slack app’s OAuth & Permissions page',
+    })
+    .trim()
+    .startsWith('xoxb-', { message: 'must be a bot token starting with xoxb-' }),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText.pipe(
+    z
       .string()
-      .trim()
-      .refine((value) => /^rediss?:\/\//.test(value) && URL.canParse(value), {
-        message: 'must be a redis:// or rediss:// URL, like redis://127.0.0.1:6379',
-      })
-      .default('redis://127.0.0.1:6379'),
-    DATABASE_URL: z.string().trim().min(1).default('./data/paperboy.db'),
-    HF_API_URL: httpUrl('https://huggingface.co/api')
-      .default('https://huggingface.co/api')
-      .transform((url) => url.replace(/\/+$/, '')),
-    ARXIV_API_URL: httpUrl('https://export.arxiv.org/api')
-      .default('https://export.arxiv.org/api')
-      .transform((url) => url.replace(/\/+$/, '')),
-    POLL_EVERY: z
-      .string()
-      .trim()
-      .default('15m')
-      .transform((value, ctx) => {
-        const ms = parseDuration(value);
-        if (ms === undefined) {
-          ctx.addIssue({ code: 'custom', message: `'${value}' is not a duration like 30s, 15m or 1h` });
-          return z.NEVER;
-        }
-        if (ms < MIN_POLL_MS) {
-          ctx.addIssue({ code: 'custom', message: 'must be at least 10s (the feeds rate-limit us)' });
-          return z.NEVER;
-        }
-        return ms;
-      }),
-    ANNOUNCE_CHANNELS: z
-      .string()
-      .default('')
-      .transform((value, ctx) => {
-        const ids = value
-          .split(',')
-          .map((id) => id.trim())
-          .filter((id) => id !== '');
-        const bad = ids.filter((id) => !/^[CG][A-Z0-9]{2,}$/.test(id));
-        if (bad.length > 0) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `${bad.join(', ')} ${bad.length === 1 ? 'is not a channel id' : 'are not channel ids'} (like C0123ABCD; names such as #general do not work)`,
-          });
-          return z.NEVER;
-        }
-        return [...new Set(ids)];
-      }),
-    LOG_LEVEL: z
-      .enum(['debug', 'info', 'warn', 'error'], { message: 'must be debug, info, warn or error' })
-      .default('info'),
-  });
+      .startsWith('xapp-', { message: 'must be an app-level token starting with xapp-' })
+      .optional(),
+  ),
+  SLACK_API_URL: httpUrl('https://slack.com/api/')
+    .default('https://slack.com/api/')
+    // The Web API client joins method names onto this base: it must end with a slash.
+    .transform((url) => (url.endsWith('/') ? url : `${url}/`)),
+  PORT: z.coerce
+    .number({ message: 'must be a port number' })
+    .int({ message: 'must be a whole number' })
+    .min(1, { message: 'must be between 1 and 65535' })
+    .max(65535, { message: 'must be between 1 and 65535' })
+    .default(3000),
+  REDIS_URL: z
+    .string()
+    .trim()
+    .refine((value) => /^rediss?:\/\//.test(value) && URL.canParse(value), {
+      message: 'must be a redis:// or rediss:// URL, like redis://127.0.0.1:6379',
+    })
+    .default('redis://127.0.0.1:6379'),
+  DATABASE_URL: z.string().trim().min(1).default('./data/paperboy.db'),
+  HF_API_URL: httpUrl('https://huggingface.co/api')
+    .default('https://huggingface.co/api')
+    .transform((url) => url.replace(/\/+$/, '')),
+  ARXIV_API_URL: httpUrl('https://export.arxiv.org/api')
+    .default('https://export.arxiv.org/api')
+    .transform((url) => url.replace(/\/+$/, '')),
+  POLL_EVERY: z
+    .string()
+    .trim()
+    .default('15m')
+    .transform((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `'${value}' is not a duration like 30s, 15m or 1h`,
+        });
+        return z.NEVER;
+      }
+      if (ms < MIN_POLL_MS) {
+        ctx.addIssue({ code: 'custom', message: 'must be at least 10s (the feeds rate-limit us)' });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+  ANNOUNCE_CHANNELS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const ids = value
+        .split(',')
+        .map((id) => id.trim())
+        .filter((id) => id !== '');
+      const bad = ids.filter((id) => !/^[CG][A-Z0-9]{2,}$/.test(id));
+      if (bad.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${bad.join(', ')} ${bad.length === 1 ? 'is not a channel id' : 'are not channel ids'} (like C0123ABCD; names such as #general do not work)`,
+        });
+        return z.NEVER;
+      }
+      return [...new Set(ids)];
+    }),
+  LOG_LEVEL: z
+    .enum(['debug', 'info', 'warn', 'error'], { message: 'must be debug, info, warn or error' })
+    .default('info'),
+});
 
 export type Config = z.output<typeof schema>;
 export type Environment = Record<string, string | undefined>;
@@ -125,11 +127,18 @@ export class ConfigError extends Error {
  * Validates the environment. Throws a `ConfigError` listing every problem, one line each, each
  * naming its variable.
  */
+/** `PORT=` (empty, as .env files and compose files often leave it) means "use the default". */
+function withoutEmptyValues(env: Environment): Environment {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value?.trim() !== ''));
+}
+
 export function loadConfig(env: Environment = process.env, role: Role = 'all'): Config {
-  const result = schema.safeParse(env);
+  const result = schema.safeParse(withoutEmptyValues(env));
   const problems = result.success
     ? []
-    : result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`);
+    : result.error.issues.map(
+        (issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`,
+      );
   // Checked beside the schema, not in it, so that it is reported together with every other problem.
   const receivesSlackRequests = role !== 'worker';
   if (receivesSlackRequests && !env.SLACK_APP_TOKEN?.trim() && !env.SLACK_SIGNING_SECRET?.trim()) {
@@ -142,8 +151,14 @@ export function loadConfig(env: Environment = process.env, role: Role = 'all'): 
 }
 
 /** The demo's few settings: it makes up the rest (a local Slack, a local feed, a temp database). */
-export function loadDemoConfig(env: Environment = process.env): Pick<Config, 'REDIS_URL' | 'LOG_LEVEL'> {
-  const result = schema.pick({ REDIS_URL: true, LOG_LEVEL: true }).safeParse(env);
+export function loadDemoConfig(
+  env: Environment = process.env,
+): Pick<Config, 'REDIS_URL' | 'LOG_LEVEL'> {
+  const result = schema
+    .pick({ REDIS_URL: true, LOG_LEVEL: true })
+    .safeParse(withoutEmptyValues(env));
   if (result.success) return result.data;
-  throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
+  throw new ConfigError(
+    result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`),
+  );
 }

@@ -29,7 +29,11 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const logger = createLogger({
     level: config.LOG_LEVEL as LogLevel,
-    secrets: [config.SLACK_BOT_TOKEN, config.SLACK_SIGNING_SECRET ?? '', config.SLACK_APP_TOKEN ?? ''],
+    secrets: [
+      config.SLACK_BOT_TOKEN,
+      config.SLACK_SIGNING_SECRET ?? '',
+      config.SLACK_APP_TOKEN ?? '',
+    ],
   });
 
   let running;
@@ -64,7 +68,10 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      console.error('Paperboy stopped on an unexpected error:', error instanceof Error ? error.message : error);
+      console.error(
+        'Paperboy stopped on an unexpected error:',
+        error instanceof Error ? error.message : error,
+      );
       process.exit(1);
     },
   );

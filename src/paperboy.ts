@@ -47,7 +47,8 @@ async function identify(token: string, apiUrl: string, logger: Logger): Promise<
   const client = createSlackClient({ token, apiUrl, logger, role: 'app' });
   try {
     const auth = await client.auth.test();
-    if (!auth.team_id || !auth.bot_id || !auth.user_id) throw new Error('auth.test did not name a bot');
+    if (!auth.team_id || !auth.bot_id || !auth.user_id)
+      throw new Error('auth.test did not name a bot');
     return { teamId: auth.team_id, botId: auth.bot_id, botUserId: auth.user_id };
   } catch (error) {
     const code = platformErrorCode(error);
@@ -78,7 +79,11 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
     const store = await openStore(config.DATABASE_URL);
     cleanups.push(() => store.close());
 
-    const identity = await identify(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, logger.child('slack'));
+    const identity = await identify(
+      config.SLACK_BOT_TOKEN,
+      config.SLACK_API_URL,
+      logger.child('slack'),
+    );
 
     const producer = createRedisConnection(config.REDIS_URL, 'producer');
     cleanups.push(() => quit(producer));
@@ -139,7 +144,11 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
         logger: workerLogger,
         role: 'worker',
       });
-      const hf = createHfClient({ baseUrl: config.HF_API_URL, logger: logger.child('hf'), fetch: options.feedFetch });
+      const hf = createHfClient({
+        baseUrl: config.HF_API_URL,
+        logger: logger.child('hf'),
+        fetch: options.feedFetch,
+      });
       workers = startWorkers(
         [
           {

@@ -30,7 +30,9 @@ const dim = (text: string) => (process.stdout.isTTY ? `\u001b[2m${text}\u001b[22
 const say = (text = '') => process.stdout.write(`${text}\n`);
 
 function printCard(message: PostedMessage, index: number): void {
-  say(dim(`── #papers · card ${index} ${'─'.repeat(Math.max(0, WIDTH - 22 - String(index).length))}`));
+  say(
+    dim(`── #papers · card ${index} ${'─'.repeat(Math.max(0, WIDTH - 22 - String(index).length))}`),
+  );
   say(renderMessage(message, { width: WIDTH }));
   say();
 }
@@ -43,7 +45,9 @@ function upvoteLabel(message: PostedMessage | undefined): string {
 async function main(argv: readonly string[]): Promise<number> {
   const exitWhenDone = argv.includes('--exit');
   const settings = loadDemoConfig();
-  const logger = createLogger({ level: (settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL) as LogLevel });
+  const logger = createLogger({
+    level: (settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL) as LogLevel,
+  });
 
   const redis = await ensureRedis(settings.REDIS_URL);
   const fixture = loadHfFixture();
@@ -53,7 +57,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-demo-'));
 
   say(bold('Paperboy demo'));
-  say(`  Redis          ${redis.url} (${redis.origin === 'started' ? 'started for the demo' : 'already running'})`);
+  say(
+    `  Redis          ${redis.url} (${redis.origin === 'started' ? 'started for the demo' : 'already running'})`,
+  );
   say(`  Hugging Face   ${feed.hfApiUrl} (the recorded feed: ${fixture.length} papers)`);
   say(`  Slack          ${slack.apiUrl} (local emulator; channel #papers is ${CHANNEL})`);
   say(`  Database       ${path.join(dataDir, 'paperboy.db')}`);
@@ -106,7 +112,11 @@ async function main(argv: readonly string[]): Promise<number> {
     await slack.waitFor(() => posted >= fixture.length, { timeoutMs: 60_000 });
     const [poll] = await paperboy.queues.pollFeed.getCompleted();
     const pollStartedAt = poll?.processedOn ?? lastPostAt;
-    say(bold(`${posted} cards posted in #papers, ${lastPostAt - pollStartedAt} ms from the poll's start to the last card.`));
+    say(
+      bold(
+        `${posted} cards posted in #papers, ${lastPostAt - pollStartedAt} ms from the poll's start to the last card.`,
+      ),
+    );
     say();
 
     const first = slack.messages(CHANNEL)[0]!;
@@ -126,7 +136,9 @@ async function main(argv: readonly string[]): Promise<number> {
         const card = slack.messages(CHANNEL)[0];
         return card && card.edits > editsBefore ? card : undefined;
       });
-      say(`  ${voter.name} clicks ▲ (acked ${answer.status} in ${answer.elapsedMs} ms) → the card now shows ${upvoteLabel(updated)}`);
+      say(
+        `  ${voter.name} clicks ▲ (acked ${answer.status} in ${answer.elapsedMs} ms) → the card now shows ${upvoteLabel(updated)}`,
+      );
     }
     say();
     const help = await slack.sendSlashCommand({ text: 'help', channelId: CHANNEL });
@@ -143,15 +155,22 @@ async function main(argv: readonly string[]): Promise<number> {
     await stop();
     return 0;
   }
-  say(`Paperboy keeps running (polling every 15m, Slack requests at http://127.0.0.1:${paperboy.port}/slack/events). Ctrl-C to stop.`);
+  say(
+    `Paperboy keeps running (polling every 15m, Slack requests at http://127.0.0.1:${paperboy.port}/slack/events). Ctrl-C to stop.`,
+  );
   return new Promise<number>(() => undefined);
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof RedisUnavailableError || error instanceof ConfigError) console.error(error.message);
-    else console.error('The demo stopped on an unexpected error:', error instanceof Error ? error.message : error);
+    if (error instanceof RedisUnavailableError || error instanceof ConfigError)
+      console.error(error.message);
+    else
+      console.error(
+        'The demo stopped on an unexpected error:',
+        error instanceof Error ? error.message : error,
+      );
     process.exit(1);
   },
 );

@@ -16,8 +16,8 @@ export function cutAtSentence(text: string, max: number): string {
   for (const match of budget.matchAll(SENTENCE_END)) lastSentenceEnd = match.index;
   if (lastSentenceEnd >= max / 2) return budget.slice(0, lastSentenceEnd + 1);
   const lastSpace = budget.lastIndexOf(' ');
-  const cut = lastSpace >= max / 2 ? budget.slice(0, lastSpace) : budget;
-  return `${cut.trimEnd()}…`;
+  if (lastSpace < max / 2) return truncate(text, max);
+  return `${budget.slice(0, lastSpace).trimEnd()}…`;
 }
 
 /** Cuts `text` to at most `max` characters (code points are not split), marking a cut with `…`. */

@@ -21,7 +21,11 @@ export async function waitForRedis(redis: Redis, timeoutMs = 5000): Promise<void
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();
-      reject(new Error(`Redis did not answer within ${timeoutMs} ms${lastError ? `: ${lastError.message}` : ''}`));
+      reject(
+        new Error(
+          `Redis did not answer within ${timeoutMs} ms${lastError ? `: ${lastError.message}` : ''}`,
+        ),
+      );
     }, timeoutMs);
     let lastError: Error | undefined;
     const onError = (error: Error) => {

@@ -57,7 +57,11 @@ export function createQueues(connection: Redis, prefix: string): Queues {
  * Registers the poll schedule (idempotent: every process may call it at boot; the last interval
  * wins) and limits polling to one job at a time across every worker process.
  */
-export async function schedulePolls(queues: Queues, feeds: readonly FeedId[], everyMs: number): Promise<void> {
+export async function schedulePolls(
+  queues: Queues,
+  feeds: readonly FeedId[],
+  everyMs: number,
+): Promise<void> {
   await queues.pollFeed.setGlobalConcurrency(1);
   for (const feed of feeds) {
     await queues.pollFeed.upsertJobScheduler(

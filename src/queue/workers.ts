@@ -36,7 +36,8 @@ export function startWorkers(
     worker.on('error', (error) => logger.error(`worker ${spec.name}:`, error));
     worker.on('failed', (job, error) => {
       if (!job) return;
-      const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error.name === 'UnrecoverableError';
+      const final =
+        job.attemptsMade >= (job.opts.attempts ?? 1) || error.name === 'UnrecoverableError';
       const log = final ? logger.error : logger.warn;
       log(
         `${spec.name} job ${job.id} failed (attempt ${job.attemptsMade}${final ? ', giving up' : ', will retry'}):`,

@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../logger';
 import type { Store } from '../store/store';
 import { paperCard } from './blocks/paper-card';
+import { platformErrorCode, retryAfterSeconds } from './client';
 
 export interface CardTarget {
   channelId: string;
@@ -13,6 +14,10 @@ export interface CardTarget {
  * it began, so a burst of N clicks needs far fewer than N rounds.
  */
 const MAX_ROUNDS = 100;
+/** The pause before rewriting a card whose update failed for a reason that may pass. */
+const TRANSIENT_RETRY_MS = 1_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Re-renders a paper's cards (every channel of the workspace it was posted in) after its votes
@@ -22,7 +27,10 @@ const MAX_ROUNDS = 100;
  * processes refresh the same paper at once (each checks after its own write).
  */
 export class CardRefresher {
-  private readonly running = new Map<string, { dirty: boolean; done: Promise<void> }>();
+  private readonly running = new Map<
+    string,
+    { dirty: boolean; done: Promise<void>; clicked: Map<string, CardTarget> }
+  >();
 
   constructor(private readonly deps: { store: Store; slack: WebClient; logger: Logger }) {}
 
@@ -32,17 +40,24 @@ export class CardRefresher {
     const current = this.running.get(key);
     if (current) {
       current.dirty = true;
+      if (clicked) current.clicked.set(`${clicked.channelId}/${clicked.messageTs}`, clicked);
       return current.done;
     }
-    const state = { dirty: false, done: Promise.resolve() };
+    const state = { dirty: false, done: Promise.resolve(), clicked: new Map<string, CardTarget>() };
+    if (clicked) state.clicked.set(`${clicked.channelId}/${clicked.messageTs}`, clicked);
     state.done = (async () => {
       try {
         for (let round = 0; round < MAX_ROUNDS; round += 1) {
           state.dirty = false;
-          const settled = await this.renderOnce(workspaceId, paperId, clicked);
+          const { settled, retryInMs } = await this.renderOnce(workspaceId, paperId, [
+            ...state.clicked.values(),
+          ]);
           if (settled && !state.dirty) return;
+          if (retryInMs > 0) await sleep(retryInMs);
         }
-        this.deps.logger.warn(`votes on ${paperId} kept changing; stopped after ${MAX_ROUNDS} rounds`);
+        this.deps.logger.warn(
+          `votes on ${paperId} kept changing; stopped after ${MAX_ROUNDS} rounds`,
+        );
       } finally {
         this.running.delete(key);
       }
@@ -51,17 +66,28 @@ export class CardRefresher {
     return state.done;
   }
 
-  /** Writes every card once; true when the count did not move while writing. */
-  private async renderOnce(workspaceId: string, paperId: string, clicked?: CardTarget): Promise<boolean> {
+  /**
+   * Writes every card once. Settled when every write landed (or failed for good) and the count
+   * did not move meanwhile; a write that may succeed later (429, network) asks for another round.
+   */
+  private async renderOnce(
+    workspaceId: string,
+    paperId: string,
+    clicked: readonly CardTarget[],
+  ): Promise<{ settled: boolean; retryInMs: number }> {
     const { store, slack, logger } = this.deps;
     const paper = await store.getPaper(paperId);
-    if (!paper) return true;
+    if (!paper) return { settled: true, retryInMs: 0 };
     const teamVotes = await store.countVotes(workspaceId, paperId);
     const card = paperCard(paper, { teamVotes });
     const targets: CardTarget[] = await store.deliveriesOf(workspaceId, paperId);
-    if (clicked && !targets.some((t) => t.channelId === clicked.channelId && t.messageTs === clicked.messageTs)) {
-      targets.push(clicked);
+    for (const extra of clicked) {
+      const known = targets.some(
+        (t) => t.channelId === extra.channelId && t.messageTs === extra.messageTs,
+      );
+      if (!known) targets.push(extra);
     }
+    let retryInMs = 0;
     await Promise.all(
       targets.map(async (target) => {
         try {
@@ -72,11 +98,18 @@ export class CardRefresher {
             blocks: card.blocks,
           });
         } catch (error) {
-          // One deleted or unreachable card must not keep the others stale.
+          // One deleted or unreachable card must not keep the others stale: log it and go on.
           logger.warn(`could not refresh the card of ${paperId} in ${target.channelId}:`, error);
+          if (platformErrorCode(error) !== undefined) return;
+          const retryAfter = retryAfterSeconds(error);
+          retryInMs = Math.max(
+            retryInMs,
+            retryAfter !== undefined ? retryAfter * 1000 : TRANSIENT_RETRY_MS,
+          );
         }
       }),
     );
-    return (await store.countVotes(workspaceId, paperId)) === teamVotes;
+    const moved = (await store.countVotes(workspaceId, paperId)) !== teamVotes;
+    return { settled: !moved && retryInMs === 0, retryInMs };
   }
 }

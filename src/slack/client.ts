@@ -19,7 +19,11 @@ export { WebClient };
  */
 export const CLIENT_OPTIONS: Record<'worker' | 'app', WebClientOptions> = {
   worker: { retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 10_000 },
-  app: { retryConfig: { retries: 2, maxTimeout: 2_000 }, rejectRateLimitedCalls: true, timeout: 5_000 },
+  app: {
+    retryConfig: { retries: 2, maxTimeout: 2_000 },
+    rejectRateLimitedCalls: true,
+    timeout: 5_000,
+  },
 };
 
 export function createSlackClient(options: {

@@ -21,7 +21,10 @@ function item(id: string, paper: Record<string, unknown>, extra: Record<string, 
 }
 
 const ITEMS = [
-  item('2506.00001', { title: HOSTILE_TITLE, summary: 'Ping <!here> & <@U999>, then <https://evil.example|win>.' }),
+  item('2506.00001', {
+    title: HOSTILE_TITLE,
+    summary: 'Ping <!here> & <@U999>, then <https://evil.example|win>.',
+  }),
   item('2506.00002', { summary: `${'A sentence that goes on. '.repeat(800)}End.` }),
   // A 2024-style item: no summary anywhere.
   item('2406.00003', { summary: undefined }),
@@ -39,7 +42,11 @@ describe('a hostile feed: escaped and cut cards, bad items skipped, faults retri
   beforeAll(async () => {
     h = await startHarness({ channels: ['C0READING'], items: [] });
     // The server's first answers misbehave: an HTML error page (not retried: it is not JSON) …
-    h.feed.pushFault({ status: 200, contentType: 'text/html', body: '<!DOCTYPE html><h1>Oops</h1>' });
+    h.feed.pushFault({
+      status: 200,
+      contentType: 'text/html',
+      body: '<!DOCTYPE html><h1>Oops</h1>',
+    });
     h.feed.setDaily(utcDay(), ITEMS);
   });
 
@@ -59,7 +66,9 @@ describe('a hostile feed: escaped and cut cards, bad items skipped, faults retri
     // The failed poll waits in BullMQ's backoff; run it now instead of in 10 s.
     const [retry] = await h.paperboy.queues.pollFeed.getDelayed();
     await retry?.promote();
-    await h.slack.waitFor(() => h.slack.messages().length === GOOD_IDS.length, { timeoutMs: 10_000 });
+    await h.slack.waitFor(() => h.slack.messages().length === GOOD_IDS.length, {
+      timeoutMs: 10_000,
+    });
     expect(h.slack.messages().map(paperIdOf).sort()).toEqual([...GOOD_IDS].sort());
     expect(h.logs.some((line) => line.includes('HTTP 500'))).toBe(true);
     expect(h.logs.some((line) => line.includes('no answer within'))).toBe(true);
@@ -76,17 +85,27 @@ describe('a hostile feed: escaped and cut cards, bad items skipped, faults retri
   it('escapes every piece of feed text: nobody is pinged, no link is injected', () => {
     const card = h.slack.messages().find((m) => paperIdOf(m) === '2506.00001')!;
     const wire = JSON.stringify(card.blocks) + card.text;
-    for (const control of ['<!channel>', '<@U123>', '<!here>', '<@U999>', '<http://evil', '<https://evil']) {
+    for (const control of [
+      '<!channel>',
+      '<@U123>',
+      '<!here>',
+      '<@U999>',
+      '<http://evil',
+      '<https://evil',
+    ]) {
       expect(wire).not.toContain(control);
     }
-    expect(wire).toContain('&lt;!channel&gt; &lt;@U123&gt; &amp; &lt;http://evil.example|click&gt;');
+    expect(wire).toContain(
+      '&lt;!channel&gt; &lt;@U123&gt; &amp; &lt;http://evil.example|click&gt;',
+    );
   });
 
   it('cuts a 20,000-character abstract at a sentence within Block Kit’s limits', () => {
     const card = h.slack.messages().find((m) => paperIdOf(m) === '2506.00002')!;
     expect(validateBlocks(card.blocks, 'message')).toEqual([]);
     expect(blocksTextLength(card.blocks)).toBeLessThan(12_000);
-    const abstract = JSON.stringify(card.blocks).match(/A sentence that goes on\.[^"]*"/)?.[0] ?? '';
+    const abstract =
+      JSON.stringify(card.blocks).match(/A sentence that goes on\.[^"]*"/)?.[0] ?? '';
     expect(abstract).toMatch(/goes on\."$/);
     expect(abstract.length).toBeLessThan(1000);
   });

@@ -1,6 +1,6 @@
 import { PAPER_POSTED_EVENT } from '../../src/slack/blocks/ids';
 import { loadHfFixture } from '../support/feed-server';
-import { startHarness, waitForJob, type Harness } from '../support/harness';
+import { startHarness, waitForDrained, waitForJob, type Harness } from '../support/harness';
 
 const CHANNELS = ['C0READING', 'C0ML'];
 const FIXTURE_SIZE = 50;
@@ -20,6 +20,8 @@ describe('the core pipeline: HF feed → poll → announce → cards in Slack', 
     await h.slack.waitFor(() => h.slack.messages().length >= FIXTURE_SIZE * CHANNELS.length, {
       timeoutMs: 20_000,
     });
+    // A card is recorded in the ledger just after Slack answers its post.
+    await waitForDrained(h.paperboy.queues.announce);
   });
 
   afterAll(async () => {
@@ -61,7 +63,11 @@ describe('the core pipeline: HF feed → poll → announce → cards in Slack', 
   it('posts nothing more when the feed is polled again', async () => {
     const before = h.slack.calls('chat.postMessage').length;
     const id = await h.paperboy.queues.pollNow('hf');
-    const result = (await waitForJob(h.paperboy.queues.pollFeed, id)) as { inserted: number; updated: number; announcementsQueued: number };
+    const result = (await waitForJob(h.paperboy.queues.pollFeed, id)) as {
+      inserted: number;
+      updated: number;
+      announcementsQueued: number;
+    };
     expect(result).toMatchObject({ inserted: 0, updated: FIXTURE_SIZE, announcementsQueued: 0 });
     expect(h.slack.calls('chat.postMessage')).toHaveLength(before);
   });
@@ -76,7 +82,10 @@ describe('the core pipeline: HF feed → poll → announce → cards in Slack', 
       { workspaceId: h.slack.teamId, channelId: 'C0ML', paperId },
       { jobId: `retry-${Date.now()}` },
     );
-    expect(await waitForJob(h.paperboy.queues.announce, job.id)).toMatchObject({ source: 'ledger', messageTs: first?.ts });
+    expect(await waitForJob(h.paperboy.queues.announce, job.id)).toMatchObject({
+      source: 'ledger',
+      messageTs: first?.ts,
+    });
     expect(h.slack.calls('chat.postMessage')).toHaveLength(before);
   });
 
@@ -91,12 +100,23 @@ describe('the core pipeline: HF feed → poll → announce → cards in Slack', 
       .run('C0ML', paperId);
     const job = await h.paperboy.queues.announce.add(
       'announce',
-      { workspaceId: h.slack.teamId, channelId: 'C0ML', paperId, postStartedAt: Date.now() - 5_000 },
+      {
+        workspaceId: h.slack.teamId,
+        channelId: 'C0ML',
+        paperId,
+        postStartedAt: Date.now() - 5_000,
+      },
       { jobId: `crashed-${Date.now()}` },
     );
-    expect(await waitForJob(h.paperboy.queues.announce, job.id)).toMatchObject({ source: 'history', messageTs: message?.ts });
+    expect(await waitForJob(h.paperboy.queues.announce, job.id)).toMatchObject({
+      source: 'history',
+      messageTs: message?.ts,
+    });
     expect(h.slack.calls('chat.postMessage')).toHaveLength(before);
-    const delivery = await h.paperboy.store.findDelivery({ workspaceId: h.slack.teamId, channelId: 'C0ML' }, paperId);
+    const delivery = await h.paperboy.store.findDelivery(
+      { workspaceId: h.slack.teamId, channelId: 'C0ML' },
+      paperId,
+    );
     expect(delivery?.messageTs).toBe(message?.ts);
   });
 });

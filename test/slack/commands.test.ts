@@ -17,7 +17,10 @@ describe('/papers: help, follow and unfollow', () => {
     await h?.stop();
   });
 
-  async function papers(text: string, channelId = 'C0NEW'): Promise<CommandReply & { all: string }> {
+  async function papers(
+    text: string,
+    channelId = 'C0NEW',
+  ): Promise<CommandReply & { all: string }> {
     const answer = await h.slack.sendSlashCommand({ text, channelId });
     expect(answer.status).toBe(200);
     expect(answer.elapsedMs).toBeLessThan(3000);
@@ -31,7 +34,8 @@ describe('/papers: help, follow and unfollow', () => {
 
   it('lists every subcommand with an example', async () => {
     const reply = await papers('help');
-    for (const usage of ['/papers follow', '/papers unfollow', '/papers help']) expect(reply.all).toContain(usage);
+    for (const usage of ['/papers follow', '/papers unfollow', '/papers help'])
+      expect(reply.all).toContain(usage);
     expect(reply.all).toContain('/papers follow hf');
   });
 
@@ -43,9 +47,13 @@ describe('/papers: help, follow and unfollow', () => {
   });
 
   it('follows and unfollows the HF feed in the channel it is run in', async () => {
-    expect((await papers('follow hf', 'C0FOLLOW')).all).toContain('now follows *Hugging Face Daily Papers*');
+    expect((await papers('follow hf', 'C0FOLLOW')).all).toContain(
+      'now follows *Hugging Face Daily Papers*',
+    );
     expect(await follows('C0FOLLOW')).toEqual(['hf']);
-    expect((await papers('follow', 'C0FOLLOW')).all).toContain('This channel follows Hugging Face Daily Papers');
+    expect((await papers('follow', 'C0FOLLOW')).all).toContain(
+      'This channel follows Hugging Face Daily Papers',
+    );
     expect((await papers('FOLLOW HF', 'C0FOLLOW')).all).toContain('already follows');
     expect((await papers('unfollow hf', 'C0FOLLOW')).all).toContain('no longer follows');
     expect(await follows('C0FOLLOW')).toEqual([]);

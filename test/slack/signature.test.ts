@@ -12,7 +12,9 @@ describe('requests from Slack are verified with the signing secret', () => {
 
   beforeAll(async () => {
     h = await startHarness({ channels: ['C0READING'], items: loadHfFixture().slice(0, 1) });
-    const [card] = await h.slack.waitFor(() => h.slack.messages().length === 1 && h.slack.messages());
+    const [card] = await h.slack.waitFor(
+      () => h.slack.messages().length === 1 && h.slack.messages(),
+    );
     paperId = paperIdOf(card);
     const payload = {
       type: 'block_actions',
@@ -21,7 +23,9 @@ describe('requests from Slack are verified with the signing secret', () => {
       container: { type: 'message', channel_id: 'C0READING', message_ts: card!.ts },
       channel: { id: 'C0READING' },
       message: { ts: card!.ts, blocks: card!.blocks },
-      actions: [{ type: 'button', action_id: 'paper_upvote', block_id: 'paper_actions', value: paperId }],
+      actions: [
+        { type: 'button', action_id: 'paper_upvote', block_id: 'paper_actions', value: paperId },
+      ],
       response_url: `${h.slack.url}/response/forged`,
       trigger_id: '1.2.3',
       api_app_id: 'A0PAPERBOY',
@@ -40,7 +44,9 @@ describe('requests from Slack are verified with the signing secret', () => {
     `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${raw}`).digest('hex')}`;
 
   it('rejects a forged signature with 401 and counts nothing', async () => {
-    const answer = await h.slack.signedPost(body, FORM, { signature: sign(now(), body, 'not-the-secret') });
+    const answer = await h.slack.signedPost(body, FORM, {
+      signature: sign(now(), body, 'not-the-secret'),
+    });
     expect(answer.status).toBe(401);
     expect(await votes()).toBe(0);
   });
@@ -54,7 +60,10 @@ describe('requests from Slack are verified with the signing secret', () => {
 
   it('rejects a replayed body under a new timestamp with the old signature', async () => {
     const old = now() - 10;
-    const answer = await h.slack.signedPost(body, FORM, { timestamp: now(), signature: sign(old, body) });
+    const answer = await h.slack.signedPost(body, FORM, {
+      timestamp: now(),
+      signature: sign(old, body),
+    });
     expect(answer.status).toBe(401);
     expect(await votes()).toBe(0);
   });

@@ -3,12 +3,14 @@ import { paperIdOf, upvoteLabelOf } from '../support/cards';
 import { startHarness, type Harness } from '../support/harness';
 
 const CHANNELS = ['C0READING', 'C0ML'];
+const ITEMS = loadHfFixture().slice(0, 3) as Array<{ paper: { id: string } }>;
+const [A, B, C] = ITEMS.map((item) => item.paper.id) as [string, string, string];
 
 describe('paper_upvote: a vote round-trip through signed block_actions requests', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness({ channels: CHANNELS, items: loadHfFixture().slice(0, 3) });
+    h = await startHarness({ channels: CHANNELS, items: ITEMS });
     await h.slack.waitFor(() => h.slack.messages().length === 3 * CHANNELS.length);
   });
 
@@ -16,51 +18,53 @@ describe('paper_upvote: a vote round-trip through signed block_actions requests'
     await h?.stop();
   });
 
-  const card = (channel: string, index: number) => h.slack.messages(channel)[index]!;
-  const click = (userId: string, channel: string, index: number) =>
+  const card = (channel: string, paperId: string) =>
+    h.slack.messages(channel).find((m) => paperIdOf(m) === paperId)!;
+  const click = (userId: string, channel: string, paperId: string) =>
     h.slack.sendBlockAction({
       userId,
       actionId: 'paper_upvote',
-      value: paperIdOf(card(channel, index)),
+      value: paperId,
       channelId: channel,
-      messageTs: card(channel, index).ts,
+      messageTs: card(channel, paperId).ts,
     });
-  const labelOn = (channel: string, paperId: string) =>
-    upvoteLabelOf(h.slack.messages(channel).find((m) => paperIdOf(m) === paperId));
+  const labelOn = (channel: string, paperId: string) => upvoteLabelOf(card(channel, paperId));
 
   it('counts a click, takes it back on the second click, and refreshes the card', async () => {
-    const paperId = paperIdOf(card('C0READING', 0));
-    const first = await click('U0ALICE', 'C0READING', 0);
+    const paperId = A;
+    const first = await click('U0ALICE', 'C0READING', A);
     expect(first.status).toBe(200);
     await h.slack.waitFor(() => labelOn('C0READING', paperId) === '▲ 1');
     expect(await h.paperboy.store.countVotes(h.slack.teamId, paperId)).toBe(1);
 
-    await click('U0ALICE', 'C0READING', 0);
+    await click('U0ALICE', 'C0READING', A);
     await h.slack.waitFor(() => labelOn('C0READING', paperId) === '▲ 0');
     expect(await h.paperboy.store.countVotes(h.slack.teamId, paperId)).toBe(0);
   });
 
   it('refreshes the same paper’s card in the other channels too', async () => {
-    const paperId = paperIdOf(card('C0READING', 1));
-    await click('U0BOB', 'C0READING', 1);
+    const paperId = B;
+    await click('U0BOB', 'C0READING', B);
     await h.slack.waitFor(() => labelOn('C0ML', paperId) === '▲ 1');
     expect(labelOn('C0READING', paperId)).toBe('▲ 1');
   });
 
   it('loses no vote when 20 people click at once', async () => {
-    const paperId = paperIdOf(card('C0ML', 2));
+    const paperId = C;
     const voters = Array.from({ length: 20 }, (_, i) => `U0VOTER${i}`);
-    const answers = await Promise.all(voters.map((user) => click(user, 'C0ML', 2)));
+    const answers = await Promise.all(voters.map((user) => click(user, 'C0ML', C)));
     expect(answers.map((a) => a.status)).toEqual(voters.map(() => 200));
-    await h.slack.waitFor(() => labelOn('C0ML', paperId) === '▲ 20' && labelOn('C0READING', paperId) === '▲ 20');
+    await h.slack.waitFor(
+      () => labelOn('C0ML', paperId) === '▲ 20' && labelOn('C0READING', paperId) === '▲ 20',
+    );
     expect(await h.paperboy.store.countVotes(h.slack.teamId, paperId)).toBe(20);
   });
 
   it('acknowledges at once', async () => {
-    const answer = await click('U0CAROL', 'C0ML', 0);
+    const answer = await click('U0CAROL', 'C0ML', A);
     expect(answer.status).toBe(200);
     expect(answer.elapsedMs).toBeLessThan(3000);
-    await h.slack.waitFor(() => labelOn('C0ML', paperIdOf(card('C0ML', 0))) === '▲ 1');
+    await h.slack.waitFor(() => labelOn('C0ML', A) === '▲ 1');
   });
 
   it('ignores a click whose value is not a paper id', async () => {
@@ -70,7 +74,7 @@ describe('paper_upvote: a vote round-trip through signed block_actions requests'
       actionId: 'paper_upvote',
       value: "'; DROP TABLE votes; --",
       channelId: 'C0ML',
-      messageTs: card('C0ML', 0).ts,
+      messageTs: card('C0ML', A).ts,
     });
     expect(answer.status).toBe(200);
     // Absence takes a moment to be sure of: give a wrongly accepted click time to show.
@@ -84,11 +88,13 @@ describe('paper_upvote: a vote round-trip through signed block_actions requests'
       actionId: 'paper_upvote',
       value: '2401.00001',
       channelId: 'C0ML',
-      messageTs: card('C0ML', 0).ts,
+      messageTs: card('C0ML', A).ts,
     });
     expect(answer.status).toBe(200);
     const reply = await h.slack.waitFor(() =>
-      h.slack.responseUrlPosts().find((post) => String(post.body['text']).includes('no longer knows')),
+      h.slack
+        .responseUrlPosts()
+        .find((post) => String(post.body['text']).includes('no longer knows')),
     );
     expect(reply.body['response_type']).toBe('ephemeral');
     expect(await h.paperboy.store.countVotes(h.slack.teamId, '2401.00001')).toBe(0);

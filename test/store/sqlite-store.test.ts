@@ -138,7 +138,10 @@ describe('SqliteStore (SQLite specifics)', () => {
       const rows = withConnection(
         db.file,
         (conn) =>
-          conn.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all() as number[],
+          conn
+            .prepare('SELECT version FROM schema_migrations ORDER BY version')
+            .pluck()
+            .all() as number[],
       );
       expect(rows).toHaveLength(1);
       expect(rows).toEqual(MIGRATIONS.map((m) => m.version));

@@ -46,10 +46,7 @@ function fullPaper(id: string, overrides: Partial<Paper> = {}): Paper {
   };
 }
 
-const byPair = (
-  a: ChannelRef & { paperId: string },
-  b: ChannelRef & { paperId: string },
-): number =>
+const byPair = (a: ChannelRef & { paperId: string }, b: ChannelRef & { paperId: string }): number =>
   `${a.workspaceId}/${a.channelId}/${a.paperId}`.localeCompare(
     `${b.workspaceId}/${b.channelId}/${b.paperId}`,
   );

@@ -11,7 +11,10 @@ export function paperIdOf(message: PostedMessage | undefined): string {
 export function upvoteLabelOf(message: PostedMessage | undefined): string | undefined {
   for (const block of (message?.blocks ?? []) as Array<{ type: string; elements?: unknown[] }>) {
     if (block.type !== 'actions') continue;
-    for (const element of block.elements as Array<{ action_id?: string; text?: { text: string } }>) {
+    for (const element of block.elements as Array<{
+      action_id?: string;
+      text?: { text: string };
+    }>) {
       if (element.action_id === 'paper_upvote') return element.text?.text;
     }
   }

@@ -21,7 +21,10 @@ export function utcDay(date = new Date()): string {
 /** A SQLite file of its own for one test file, removed by the returned cleanup. */
 export function tempDatabase(): { file: string; remove(): void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-test-'));
-  return { file: path.join(dir, 'paperboy.db'), remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return {
+    file: path.join(dir, 'paperboy.db'),
+    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** A BullMQ prefix no other test file uses (braces: a Redis Cluster hash tag, as in production). */
@@ -58,7 +61,11 @@ export async function eventually(
 }
 
 /** Polls a job until it has finished; resolves with its return value, rejects with its failure. */
-export async function waitForJob(queue: Queue, id: string | undefined, timeoutMs = 15_000): Promise<unknown> {
+export async function waitForJob(
+  queue: Queue,
+  id: string | undefined,
+  timeoutMs = 15_000,
+): Promise<unknown> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const job = id === undefined ? undefined : await queue.getJob(id);
@@ -69,6 +76,18 @@ export async function waitForJob(queue: Queue, id: string | undefined, timeoutMs
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`job ${id} of ${queue.name} did not finish within ${timeoutMs} ms`);
+}
+
+/** Waits until no job of the queue is waiting, active or delayed. */
+export async function waitForDrained(queue: Queue, timeoutMs = 15_000): Promise<void> {
+  await eventually(
+    async () => {
+      const counts = await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized');
+      return Object.values(counts).every((count) => count === 0);
+    },
+    `queue ${queue.name} to drain`,
+    timeoutMs,
+  );
 }
 
 export interface HarnessOptions {
@@ -95,7 +114,9 @@ export interface Harness {
  */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const slack = await SlackEmulator.start();
-  const feed = await FeedServer.start({ dailyByDate: { [utcDay()]: options.items ?? loadHfFixture() } });
+  const feed = await FeedServer.start({
+    dailyByDate: { [utcDay()]: options.items ?? loadHfFixture() },
+  });
   const db = tempDatabase();
   const prefix = uniquePrefix();
   const { logger, lines } = captureLogger([slack.token, slack.signingSecret]);

@@ -34,7 +34,8 @@ const HELP: readonly HelpEntry[] = [
  */
 export function helpMessage(problem?: string): RenderedMessage {
   const blocks: KnownBlock[] = [];
-  if (problem) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(problem) } });
+  if (problem)
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(problem) } });
   blocks.push({
     type: 'section',
     text: {
@@ -46,7 +47,9 @@ export function helpMessage(problem?: string): RenderedMessage {
     type: 'section',
     text: {
       type: 'mrkdwn',
-      text: HELP.map((h) => `*\`${h.usage}\`*\n${h.description}\n_e.g._ \`${h.example}\``).join('\n\n'),
+      text: HELP.map((h) => `*\`${h.usage}\`*\n${h.description}\n_e.g._ \`${h.example}\``).join(
+        '\n\n',
+      ),
     },
   });
   const text = `${problem ? `${escapeMrkdwn(problem)} ` : ''}Paperboy commands: ${HELP.map((h) => h.usage).join(', ')}`;

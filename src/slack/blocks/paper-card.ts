@@ -34,7 +34,9 @@ export function authorLine(authors: readonly string[]): string {
 /** `1234` → `1.2k`: star counts read at a glance. */
 export function compactNumber(value: number): string {
   if (value < 1000) return String(value);
-  if (value < 1_000_000) return `${(value / 1000).toFixed(value < 10_000 ? 1 : 0).replace(/\.0$/, '')}k`;
+  const thousands = (value / 1000).toFixed(value < 10_000 ? 1 : 0);
+  // 999,999 rounds to "1000": that is a million, not "1000k".
+  if (Number(thousands) < 1000) return `${thousands.replace(/\.0$/, '')}k`;
   return `${(value / 1_000_000).toFixed(1).replace(/\.0$/, '')}M`;
 }
 
@@ -43,8 +45,14 @@ export function dateInWords(date: Date): string {
   return format(date, 'MMMM d, yyyy', { in: tz('UTC') });
 }
 
+/**
+ * Optional links (GitHub, project page) come from the feed: only sane http(s) URLs are linked,
+ * short enough that the whole links line stays inside a context element's limit.
+ */
+const OPTIONAL_URL_MAX = 500;
+
 function isHttpUrl(url: string | undefined): url is string {
-  return url !== undefined && /^https?:\/\//.test(url) && url.length <= LIMITS.url;
+  return url !== undefined && /^https?:\/\//.test(url) && url.length <= OPTIONAL_URL_MAX;
 }
 
 function linkLine(paper: Paper): string {
@@ -74,7 +82,8 @@ function metaLine(paper: Paper): string {
 }
 
 function teaser(paper: Paper): string {
-  if (paper.aiSummary) return `*TL;DR* ${escapeMrkdwn(cutAtSentence(paper.aiSummary, ABSTRACT_MAX))}`;
+  if (paper.aiSummary)
+    return `*TL;DR* ${escapeMrkdwn(cutAtSentence(paper.aiSummary, ABSTRACT_MAX))}`;
   if (paper.abstract) return escapeMrkdwn(cutAtSentence(paper.abstract, ABSTRACT_MAX));
   return '_No abstract available._';
 }
@@ -95,7 +104,10 @@ export function paperCard(paper: Paper, stats: CardStats): RenderedMessage {
     {
       type: 'section',
       block_id: BLOCK_IDS.title,
-      text: { type: 'mrkdwn', text: fit(`*<${hfPaperUrl(paper.id)}|${title}>*`, LIMITS.sectionText) },
+      text: {
+        type: 'mrkdwn',
+        text: fit(`*<${hfPaperUrl(paper.id)}|${title}>*`, LIMITS.sectionText),
+      },
     },
     {
       type: 'context',

@@ -60,7 +60,10 @@ function rowToDelivery(row: DeliveryRow): Delivery {
 }
 
 /** Applies the migrations not yet applied, in order, under one write lock (several processes may start at once). */
-export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+export function migrate(
+  db: Database.Database,
+  migrations: readonly Migration[] = MIGRATIONS,
+): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
   const run = db.transaction(() => {
@@ -96,7 +99,8 @@ export class SqliteStore implements Store {
 
   /** Opens (creating folders and file as needed) and migrates. `:memory:` works for throwaway stores. */
   static open(filename: string): SqliteStore {
-    if (filename !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
+    if (filename !== ':memory:')
+      fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
     const db = new Database(filename);
     db.pragma('journal_mode = WAL');
     // Other processes (app and workers) share the file: wait for their write lock rather than fail.
@@ -147,7 +151,7 @@ export class SqliteStore implements Store {
           githubStars: paper.githubStars ?? null,
           projectPage: paper.projectPage ?? null,
           aiSummary: paper.aiSummary ?? null,
-          aiKeywords: paper.aiKeywords ? JSON.stringify(paper.aiKeywords) : null,
+          aiKeywords: paper.aiKeywords?.length ? JSON.stringify(paper.aiKeywords) : null,
           seenAt: seenAt.getTime(),
         });
       }
@@ -157,7 +161,8 @@ export class SqliteStore implements Store {
   }
 
   async getPaper(id: string): Promise<Paper | undefined> {
-    const row = this.db.prepare('SELECT * FROM papers WHERE id = ?').get(id) as PaperRow | undefined;
+    const row = this.db.prepare('SELECT * FROM papers WHERE id = ?').get(id) as
+      PaperRow | undefined;
     return row && rowToPaper(row);
   }
 

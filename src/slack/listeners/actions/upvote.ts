@@ -26,10 +26,20 @@ export function upvoteAction(deps: ListenerDeps) {
       return;
     }
     const vote = await deps.store.toggleVote(workspaceId, paperId, body.user.id, deps.clock());
-    deps.logger.debug(`${body.user.id} ${vote.voted ? 'upvoted' : 'took back the vote on'} ${paperId}: ${vote.count}`);
-    const container = body.container as { type?: string; channel_id?: string; message_ts?: string; is_ephemeral?: boolean };
+    deps.logger.debug(
+      `${body.user.id} ${vote.voted ? 'upvoted' : 'took back the vote on'} ${paperId}: ${vote.count}`,
+    );
+    const container = body.container as {
+      type?: string;
+      channel_id?: string;
+      message_ts?: string;
+      is_ephemeral?: boolean;
+    };
     const clicked =
-      container.type === 'message' && container.channel_id && container.message_ts && !container.is_ephemeral
+      container.type === 'message' &&
+      container.channel_id &&
+      container.message_ts &&
+      !container.is_ephemeral
         ? { channelId: container.channel_id, messageTs: container.message_ts }
         : undefined;
     await deps.refresher.refresh(workspaceId, paperId, clicked);

@@ -27,9 +27,15 @@ function isDirectMessage(channelId: string): boolean {
   return channelId.startsWith('D');
 }
 
-async function follow(deps: ListenerDeps, channel: ChannelRef, args: string[]): Promise<RenderedMessage> {
+async function follow(
+  deps: ListenerDeps,
+  channel: ChannelRef,
+  args: string[],
+): Promise<RenderedMessage> {
   if (isDirectMessage(channel.channelId)) {
-    return notice('Feeds are followed by channels: run `/papers follow hf` in the channel that should get the papers.');
+    return notice(
+      'Feeds are followed by channels: run `/papers follow hf` in the channel that should get the papers.',
+    );
   }
   if (args.length === 0) {
     const feeds = await deps.store.followedFeeds(channel);
@@ -49,7 +55,11 @@ async function follow(deps: ListenerDeps, channel: ChannelRef, args: string[]): 
   );
 }
 
-async function unfollow(deps: ListenerDeps, channel: ChannelRef, args: string[]): Promise<RenderedMessage> {
+async function unfollow(
+  deps: ListenerDeps,
+  channel: ChannelRef,
+  args: string[],
+): Promise<RenderedMessage> {
   const feed = parseFeed(args);
   if (typeof feed !== 'string') return notice(feed.problem);
   const removed = await deps.store.unfollow(channel, feed);
