@@ -48,8 +48,10 @@ export interface AnnounceDeps {
   clock: Clock;
 }
 
-/** How far back a retry looks for a card an earlier attempt may have posted. */
-const HISTORY_SLACK_MS = 60_000;
+/** The window a retry searches for a card an earlier attempt may have posted, around its mark. */
+const HISTORY_BEFORE_MS = 10_000;
+const HISTORY_AFTER_MS = 60_000;
+const HISTORY_MAX_PAGES = 10;
 
 function withoutPostMark(data: AnnounceData): AnnounceData {
   const { postStartedAt: _postStartedAt, ...rest } = data;
@@ -59,26 +61,39 @@ function withoutPostMark(data: AnnounceData): AnnounceData {
 export function createProcessor(deps: AnnounceDeps) {
   const { store, slack, logger, clock } = deps;
 
+  /**
+   * Looks for this paper's card among the channel's messages around the interrupted attempt:
+   * from a little before its mark (clocks differ) to past the client's timeout.
+   */
   async function findPostedCard(data: AnnounceData): Promise<string | undefined> {
-    const oldest = ((data.postStartedAt ?? 0) - HISTORY_SLACK_MS) / 1000;
-    const history = await slack.conversations.history({
-      channel: data.channelId,
-      oldest: String(Math.max(0, oldest)),
-      limit: 100,
-      include_all_metadata: true,
-    });
-    const match = history.messages?.find((message) => {
-      // The client's response types declare the payload as `{}`: read it as the record it is.
-      const payload = message.metadata?.event_payload as Record<string, unknown> | undefined;
-      return (
-        message.metadata?.event_type === PAPER_POSTED_EVENT &&
-        payload?.['paper_id'] === data.paperId
-      );
-    });
-    return match?.ts;
+    const markedAt = data.postStartedAt ?? 0;
+    let cursor: string | undefined;
+    for (let page = 0; page < HISTORY_MAX_PAGES; page += 1) {
+      const history = await slack.conversations.history({
+        channel: data.channelId,
+        oldest: String((markedAt - HISTORY_BEFORE_MS) / 1000),
+        latest: String((markedAt + HISTORY_AFTER_MS) / 1000),
+        // Apps outside the Marketplace get at most 15 per call whatever they ask; pages cover more.
+        limit: 100,
+        include_all_metadata: true,
+        ...(cursor ? { cursor } : {}),
+      });
+      const match = history.messages?.find((message) => {
+        // The client's response types declare the payload as `{}`: read it as the record it is.
+        const payload = message.metadata?.event_payload as Record<string, unknown> | undefined;
+        return (
+          message.metadata?.event_type === PAPER_POSTED_EVENT &&
+          payload?.['paper_id'] === data.paperId
+        );
+      });
+      if (match?.ts) return match.ts;
+      cursor = history.response_metadata?.next_cursor;
+      if (!history.has_more || !cursor) return undefined;
+    }
+    throw new Error(`could not finish searching ${data.channelId} for an earlier post; will retry`);
   }
 
-  return async function announce(job: Job<AnnounceData>, token?: string): Promise<AnnounceResult> {
+  async function deliver(job: Job<AnnounceData>): Promise<AnnounceResult> {
     const data = job.data;
     const existing = await store.findDelivery(data, data.paperId);
     if (existing) return { messageTs: existing.messageTs, source: 'ledger' };
@@ -115,23 +130,33 @@ export function createProcessor(deps: AnnounceDeps) {
       if (!posted.ts) throw new Error('chat.postMessage answered ok without a message ts');
       messageTs = posted.ts;
     } catch (error) {
-      const retryAfter = retryAfterSeconds(error);
-      const code = platformErrorCode(error);
-      if (retryAfter !== undefined || code !== undefined) {
+      if (retryAfterSeconds(error) !== undefined || platformErrorCode(error) !== undefined) {
         // Slack answered, so nothing was posted: the next attempt need not search the channel.
         await job.updateData(withoutPostMark(data));
       }
-      if (retryAfter !== undefined && token) {
-        // Slack's 429 is a pause, not a failure: wait it out without using up an attempt.
-        await job.moveToDelayed(Date.now() + retryAfter * 1000, token);
-        throw new DelayedError();
-      }
-      const reason = code && PERMANENT_SLACK_ERRORS[code];
-      if (reason) throw new UnrecoverableError(`${code}: ${reason} (channel ${data.channelId})`);
       throw error;
     }
 
     await store.recordDelivery({ ...data, messageTs, postedAt: clock() });
     return { messageTs, source: 'posted' };
+  }
+
+  return async function announce(job: Job<AnnounceData>, token?: string): Promise<AnnounceResult> {
+    try {
+      return await deliver(job);
+    } catch (error) {
+      const retryAfter = retryAfterSeconds(error);
+      if (retryAfter !== undefined && token) {
+        // Slack's 429 is a pause, not a failure: wait it out without using up an attempt.
+        await job.moveToDelayed(Date.now() + retryAfter * 1000, token);
+        throw new DelayedError();
+      }
+      const code = platformErrorCode(error);
+      const reason = code && PERMANENT_SLACK_ERRORS[code];
+      if (reason) {
+        throw new UnrecoverableError(`${code}: ${reason} (channel ${job.data.channelId})`);
+      }
+      throw error;
+    }
   };
 }

@@ -104,7 +104,8 @@ describe('the core pipeline: HF feed → poll → announce → cards in Slack', 
         workspaceId: h.slack.teamId,
         channelId: 'C0ML',
         paperId,
-        postStartedAt: Date.now() - 5_000,
+        // The mark an attempt sets just before it posts.
+        postStartedAt: Math.floor(Number(message?.ts) * 1000) - 50,
       },
       { jobId: `crashed-${Date.now()}` },
     );

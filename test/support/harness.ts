@@ -68,10 +68,12 @@ export async function waitForJob(
 ): Promise<unknown> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const job = id === undefined ? undefined : await queue.getJob(id);
-    if (job?.finishedOn) {
-      if (job.failedReason) throw new Error(`job ${id} failed: ${job.failedReason}`);
-      return job.returnvalue;
+    const state = id === undefined ? undefined : await queue.getJobState(id);
+    if (state === 'completed' || state === 'failed') {
+      // Read after the state: a job object fetched earlier may predate its outcome.
+      const job = await queue.getJob(id!);
+      if (state === 'failed') throw new Error(`job ${id} failed: ${job?.failedReason}`);
+      return job?.returnvalue;
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

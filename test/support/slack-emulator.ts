@@ -735,11 +735,17 @@ export class SlackEmulator extends EventEmitter {
       )
       .reverse();
     const withMetadata = flag(args.include_all_metadata);
+    // Cursors are opaque to clients; here one is the offset of the next page.
+    const offset = Number(Buffer.from(str(args.cursor) ?? '', 'base64').toString() || 0);
+    const page = matching.slice(offset, offset + limit);
+    const hasMore = matching.length > offset + limit;
     return ok({
-      messages: matching.slice(0, limit).map((m) => this.wire(m, withMetadata)),
-      has_more: matching.length > limit,
+      messages: page.map((m) => this.wire(m, withMetadata)),
+      has_more: hasMore,
       pin_count: 0,
-      response_metadata: { next_cursor: '' },
+      response_metadata: {
+        next_cursor: hasMore ? Buffer.from(String(offset + limit)).toString('base64') : '',
+      },
     });
   }
 
