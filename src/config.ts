@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_QUEUE_PREFIX } from './queue/names';
 
 /**
  * Every setting Paperboy reads, validated in one go. Nothing else in the code reads `process.env`:
@@ -105,6 +106,12 @@ const schema = z.object({
       }
       return [...new Set(ids)];
     }),
+  /** BullMQ key prefix: instances sharing one Redis need different ones. Braces: a Cluster hash tag. */
+  QUEUE_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[^:\s]+$/, { message: 'must be one word without spaces or colons, like {paperboy}' })
+    .default(DEFAULT_QUEUE_PREFIX),
   LOG_LEVEL: z
     .enum(['debug', 'info', 'warn', 'error'], { message: 'must be debug, info, warn or error' })
     .default('info'),

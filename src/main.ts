@@ -38,7 +38,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   let running;
   try {
-    running = await startPaperboy({ config, role, logger });
+    running = await startPaperboy({ config, role, logger, queuePrefix: config.QUEUE_PREFIX });
   } catch (error) {
     if (error instanceof StartupError || error instanceof UnsupportedStoreError) {
       logger.error(error.message);

@@ -34,7 +34,10 @@ export interface RunningPaperboy {
   queues: Queues;
   /** HTTP port of the Slack app, when this process runs it in HTTP mode. */
   port?: number;
-  /** Stops in order: Slack requests, workers, queues, Redis, store. Bounded by `timeoutMs`. */
+  /**
+   * Stops in the reverse order of start: Slack requests, workers (active jobs finish or are handed
+   * back), queues, Redis, store. Bounded by `timeoutMs`.
+   */
   stop(timeoutMs?: number): Promise<void>;
 }
 
@@ -76,14 +79,15 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
   };
 
   try {
-    const store = await openStore(config.DATABASE_URL);
-    cleanups.push(() => store.close());
-
+    // First, what has no side effects: a wrong token should not leave a new database behind.
     const identity = await identify(
       config.SLACK_BOT_TOKEN,
       config.SLACK_API_URL,
       logger.child('slack'),
     );
+
+    const store = await openStore(config.DATABASE_URL);
+    cleanups.push(() => store.close());
 
     const producer = createRedisConnection(config.REDIS_URL, 'producer');
     cleanups.push(() => quit(producer));
@@ -98,38 +102,6 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
       if (await store.follow({ workspaceId: identity.teamId, channelId }, 'hf', clock())) {
         logger.info(`${channelId} now follows hf (from ANNOUNCE_CHANNELS)`);
       }
-    }
-
-    let app: RunningSlackApp | undefined;
-    if (role !== 'worker') {
-      const slackLogger = logger.child('slack');
-      app = await startSlackApp({
-        botToken: config.SLACK_BOT_TOKEN,
-        signingSecret: config.SLACK_SIGNING_SECRET,
-        appToken: config.SLACK_APP_TOKEN,
-        apiUrl: config.SLACK_API_URL,
-        port: config.PORT,
-        identity,
-        logger: slackLogger,
-        listeners: {
-          store,
-          logger: slackLogger,
-          clock,
-          pollEvery: describeInterval(config.POLL_EVERY),
-          refresher: new CardRefresher({
-            store,
-            logger: slackLogger,
-            slack: createSlackClient({
-              token: config.SLACK_BOT_TOKEN,
-              apiUrl: config.SLACK_API_URL,
-              logger: slackLogger,
-              role: 'app',
-            }),
-          }),
-        },
-      });
-      const running = app;
-      cleanups.push(() => running.stop());
     }
 
     let workers: RunningWorkers | undefined;
@@ -174,6 +146,38 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
       cleanups.push(() => running.close());
       // A new schedule runs its first poll at once; a restarted process keeps the existing rhythm.
       await schedulePolls(queues, FEEDS, config.POLL_EVERY);
+    }
+
+    let app: RunningSlackApp | undefined;
+    if (role !== 'worker') {
+      const slackLogger = logger.child('slack');
+      app = await startSlackApp({
+        botToken: config.SLACK_BOT_TOKEN,
+        signingSecret: config.SLACK_SIGNING_SECRET,
+        appToken: config.SLACK_APP_TOKEN,
+        apiUrl: config.SLACK_API_URL,
+        port: config.PORT,
+        identity,
+        logger: slackLogger,
+        listeners: {
+          store,
+          logger: slackLogger,
+          clock,
+          pollEvery: describeInterval(config.POLL_EVERY),
+          refresher: new CardRefresher({
+            store,
+            logger: slackLogger,
+            slack: createSlackClient({
+              token: config.SLACK_BOT_TOKEN,
+              apiUrl: config.SLACK_API_URL,
+              logger: slackLogger,
+              role: 'app',
+            }),
+          }),
+        },
+      });
+      const running = app;
+      cleanups.push(() => running.stop());
     }
 
     return {

@@ -1,13 +1,16 @@
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
 
-function runDemo(): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runDemo(
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/demo/main.ts', '--exit'], {
       cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'info' },
+      env: { ...process.env, LOG_LEVEL: 'info', ...env },
     });
     let stdout = '';
     let stderr = '';
@@ -34,5 +37,23 @@ describe('npm run demo', () => {
     expect(stdout).toContain('the card now shows ▲ 1');
     expect(stdout).toContain('the card now shows ▲ 2');
     expect(stdout).toContain('/papers follow hf');
+  }, 90_000);
+
+  it('starts a throwaway redis-server when none answers at REDIS_URL, and stops it after', async () => {
+    const { code, stdout } = await runDemo({ REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(code).toBe(0);
+    const started = /Redis\s+redis:\/\/127\.0\.0\.1:(\d+) \(started for the demo\)/.exec(stdout);
+    expect(started).not.toBeNull();
+    expect(stdout).toMatch(/50 cards posted in #papers/);
+    const port = Number(started?.[1]);
+    const stillUp = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    expect(stillUp).toBe(false);
   }, 90_000);
 });

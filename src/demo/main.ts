@@ -107,6 +107,10 @@ async function main(argv: readonly string[]): Promise<number> {
     say('\nStopping…');
     void stop().then(() => process.exit(0));
   });
+  // `npm run demo | head`: the reader left; stop as cleanly as after Ctrl-C.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') void stop().then(() => process.exit(0));
+  });
 
   try {
     await slack.waitFor(() => posted >= fixture.length, { timeoutMs: 60_000 });
