@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
-import * as announce from '../jobs/announce';
-import * as pollFeed from '../jobs/poll-feed';
+import { workerSpecs } from '../jobs';
 import type { Config, Role } from './config';
 import { systemClock, type Clock } from './domain/clock';
 import { FEEDS } from './domain/paper';
@@ -122,24 +121,14 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
         fetch: options.feedFetch,
       });
       workers = startWorkers(
-        [
-          {
-            name: pollFeed.name,
-            concurrency: pollFeed.concurrency,
-            processor: pollFeed.createProcessor({
-              store,
-              feeds: { hf },
-              enqueueAnnouncements: (items) => queues.enqueueAnnouncements(items),
-              logger: workerLogger,
-              clock,
-            }),
-          },
-          {
-            name: announce.name,
-            concurrency: announce.concurrency,
-            processor: announce.createProcessor({ store, slack, logger: workerLogger, clock }),
-          },
-        ],
+        workerSpecs({
+          store,
+          slack,
+          feeds: { hf },
+          enqueueAnnouncements: (items) => queues.enqueueAnnouncements(items),
+          logger: workerLogger,
+          clock,
+        }),
         { connection: workerConnection, prefix, logger: workerLogger },
       );
       const running = workers;
