@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import { CLIENT_OPTIONS } from './client';
 import * as actions from './listeners/actions';
 import * as commands from './listeners/commands';
+import * as events from './listeners/events';
 import type { ListenerDeps } from './listeners/deps';
 
 export interface SlackIdentity {
@@ -54,6 +55,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   });
   commands.register(app, options.listeners);
   actions.register(app, options.listeners);
+  events.register(app, options.listeners);
   app.error(async (error) => {
     logger.error('unhandled error in a Slack listener:', error.original ?? error);
   });

@@ -46,6 +46,8 @@ export interface Store {
   unfollow(channel: ChannelRef, feed: FeedId): Promise<boolean>;
   /** The feeds one channel follows. */
   followedFeeds(channel: ChannelRef): Promise<FeedId[]>;
+  /** Every follow in a workspace, by channel then feed. */
+  followsIn(workspaceId: string): Promise<Array<{ channelId: string; feed: FeedId }>>;
 
   /**
    * The (channel, paper) pairs still to announce for a feed among `paperIds`: channels that follow

@@ -210,6 +210,17 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
         expect(await store.followedFeeds(general)).toEqual([]);
       });
 
+      it('lists a workspace’s follows by channel, and no other workspace’s', async () => {
+        await store.follow({ workspaceId: 'T1', channelId: 'C9' }, 'hf', at(0));
+        await store.follow(general, 'hf', at(0));
+        await store.follow({ workspaceId: 'T2', channelId: 'C5' }, 'hf', at(0));
+        expect(await store.followsIn('T1')).toEqual([
+          { channelId: general.channelId, feed: 'hf' },
+          { channelId: 'C9', feed: 'hf' },
+        ]);
+        expect(await store.followsIn('T3')).toEqual([]);
+      });
+
       it('scopes follows to the channel within its workspace', async () => {
         await store.follow(general, 'hf', at(0));
         expect(await store.followedFeeds({ workspaceId: 'T1', channelId: 'C2' })).toEqual([]);

@@ -8,13 +8,13 @@ export function notice(text: string): RenderedMessage {
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
 
-interface HelpEntry {
+export interface HelpEntry {
   usage: string;
   description: string;
   example: string;
 }
 
-const HELP: readonly HelpEntry[] = [
+export const HELP: readonly HelpEntry[] = [
   {
     usage: '/papers follow [feed]',
     description: `Post new papers from a feed in this channel (feeds: ${FEEDS.map((f) => `\`${f}\` ${FEED_LABELS[f]}`).join(', ')}). With no feed: what this channel follows.`,
@@ -27,6 +27,11 @@ const HELP: readonly HelpEntry[] = [
   },
   { usage: '/papers help', description: 'This list.', example: '/papers help' },
 ];
+
+/** One command in the help: usage, what it does, an example. */
+export function helpEntryText(entry: HelpEntry): string {
+  return `*\`${entry.usage}\`*\n${entry.description}\n_e.g._ \`${entry.example}\``;
+}
 
 /**
  * `/papers help`, also shown for an unknown subcommand, with a first line saying what went wrong.
@@ -47,9 +52,7 @@ export function helpMessage(problem?: string): RenderedMessage {
     type: 'section',
     text: {
       type: 'mrkdwn',
-      text: HELP.map((h) => `*\`${h.usage}\`*\n${h.description}\n_e.g._ \`${h.example}\``).join(
-        '\n\n',
-      ),
+      text: HELP.map(helpEntryText).join('\n\n'),
     },
   });
   const text = `${problem ? `${escapeMrkdwn(problem)} ` : ''}Paperboy commands: ${HELP.map((h) => h.usage).join(', ')}`;

@@ -199,6 +199,17 @@ export class SqliteStore implements Store {
     return feeds.filter(isFeedId);
   }
 
+  async followsIn(workspaceId: string): Promise<Array<{ channelId: string; feed: FeedId }>> {
+    const rows = this.db
+      .prepare(
+        'SELECT channel_id, feed FROM follows WHERE workspace_id = ? ORDER BY channel_id, feed',
+      )
+      .all(workspaceId) as Array<{ channel_id: string; feed: string }>;
+    return rows.flatMap((row) =>
+      isFeedId(row.feed) ? [{ channelId: row.channel_id, feed: row.feed }] : [],
+    );
+  }
+
   async pendingAnnouncements(
     feed: FeedId,
     paperIds: readonly string[],
