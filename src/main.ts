@@ -36,6 +36,18 @@ async function main(argv: readonly string[]): Promise<number> {
     ],
   });
 
+  // Listening before start-up: a signal that arrives while starting still shuts down cleanly.
+  const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      // A second signal means "now".
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      resolve(signal);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+
   let running;
   try {
     running = await startPaperboy({ config, role, logger, queuePrefix: config.QUEUE_PREFIX });
@@ -48,17 +60,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   logger.info(`Paperboy is running (${role === 'all' ? 'app and workers' : role}); Ctrl-C to stop`);
 
-  await new Promise<void>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      logger.info(`${signal} received: finishing active jobs and shutting down`);
-      // A second signal means "now".
-      process.once('SIGINT', () => process.exit(130));
-      process.once('SIGTERM', () => process.exit(143));
-      resolve();
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  });
+  const signal = await stopRequested;
+  logger.info(`${signal} received: finishing active jobs and shutting down`);
   await running.stop(SHUTDOWN_TIMEOUT_MS);
   logger.info('stopped');
   return 0;
