@@ -1,18 +1,7 @@
 import * as announce from '../../jobs/announce';
 import type { Paper } from '../../src/domain/paper';
-import { normalizeHfItem } from '../../src/feeds/hf';
-import { loadHfFixture } from '../support/feed-server';
+import { fixturePapers } from '../support/papers';
 import { startHarness, waitForJob, type Harness } from '../support/harness';
-
-function fixturePapers(count: number): Paper[] {
-  return loadHfFixture()
-    .slice(0, count)
-    .map((item) => {
-      const result = normalizeHfItem(item);
-      if (!result.ok) throw new Error(result.reason);
-      return result.paper;
-    });
-}
 
 const [PAPER_A, PAPER_B, PAPER_C] = fixturePapers(3) as [Paper, Paper, Paper];
 

@@ -20,11 +20,12 @@ describe('paper_upvote: a vote round-trip through signed block_actions requests'
 
   const card = (channel: string, paperId: string) =>
     h.slack.messages(channel).find((m) => paperIdOf(m) === paperId)!;
-  const click = (userId: string, channel: string, paperId: string) =>
+  /** A click on `paperId`'s card in `channel`; `value` forges what the button carries. */
+  const click = (userId: string, channel: string, paperId: string, value = paperId) =>
     h.slack.sendBlockAction({
       userId,
       actionId: 'paper_upvote',
-      value: paperId,
+      value,
       channelId: channel,
       messageTs: card(channel, paperId).ts,
     });
@@ -69,13 +70,7 @@ describe('paper_upvote: a vote round-trip through signed block_actions requests'
 
   it('ignores a click whose value is not a paper id', async () => {
     const before = h.slack.calls('chat.update').length;
-    const answer = await h.slack.sendBlockAction({
-      userId: 'U0MALLORY',
-      actionId: 'paper_upvote',
-      value: "'; DROP TABLE votes; --",
-      channelId: 'C0ML',
-      messageTs: card('C0ML', A).ts,
-    });
+    const answer = await click('U0MALLORY', 'C0ML', A, "'; DROP TABLE votes; --");
     expect(answer.status).toBe(200);
     // Absence takes a moment to be sure of: give a wrongly accepted click time to show.
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -83,13 +78,7 @@ describe('paper_upvote: a vote round-trip through signed block_actions requests'
   });
 
   it('tells the clicker when the paper is unknown instead of counting the vote', async () => {
-    const answer = await h.slack.sendBlockAction({
-      userId: 'U0DAVE',
-      actionId: 'paper_upvote',
-      value: '2401.00001',
-      channelId: 'C0ML',
-      messageTs: card('C0ML', A).ts,
-    });
+    const answer = await click('U0DAVE', 'C0ML', A, '2401.00001');
     expect(answer.status).toBe(200);
     const reply = await h.slack.waitFor(() =>
       h.slack

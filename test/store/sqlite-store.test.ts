@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
-import type { Paper } from '../../src/domain/paper';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations';
 import { migrate, SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { tempDatabase } from '../support/harness';
 import { describeStoreContract } from './store-contract';
+import { minimalPaper as paper } from '../support/papers';
 
 describeStoreContract('SQLite', async () => {
   const db = tempDatabase();
@@ -39,17 +39,6 @@ function checkIndex(file: string): void {
   withConnection(file, (db) => {
     db.prepare("INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)").run();
   });
-}
-
-function paper(id: string, overrides: Partial<Paper> = {}): Paper {
-  return {
-    id,
-    title: `Paper ${id}`,
-    abstract: `The abstract of ${id}.`,
-    authors: ['Ada Lovelace'],
-    publishedAt: new Date('2025-06-01T17:59:00.000Z'),
-    ...overrides,
-  };
 }
 
 describe('SqliteStore (SQLite specifics)', () => {

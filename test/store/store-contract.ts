@@ -1,5 +1,6 @@
 import type { FeedId, Paper } from '../../src/domain/paper';
 import type { ChannelRef, Delivery, Store } from '../../src/store/store';
+import { minimalPaper } from '../support/papers';
 
 /**
  * The behaviour every `Store` adapter must share. Each adapter's test file calls this with a way to
@@ -13,18 +14,6 @@ export interface OpenedStore {
 const T0 = Date.parse('2025-06-02T10:00:00.000Z');
 /** A time `minutes` after T0. */
 const at = (minutes: number): Date => new Date(T0 + minutes * 60_000);
-
-/** A minimal paper: only the required fields. */
-function minimalPaper(id: string, overrides: Partial<Paper> = {}): Paper {
-  return {
-    id,
-    title: `Paper ${id}`,
-    abstract: `The abstract of ${id}.`,
-    authors: ['Ada Lovelace'],
-    publishedAt: new Date('2025-06-01T17:59:00.000Z'),
-    ...overrides,
-  };
-}
 
 /** A paper with every optional field set. */
 function fullPaper(id: string, overrides: Partial<Paper> = {}): Paper {

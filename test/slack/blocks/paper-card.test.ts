@@ -1,9 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KnownBlock } from '@slack/types';
 import type { Paper } from '../../../src/domain/paper';
-import { normalizeHfItem } from '../../../src/feeds/hf';
 import { ACTION_IDS, BLOCK_IDS } from '../../../src/slack/blocks/ids';
 import { fit, LIMITS } from '../../../src/slack/blocks/limits';
 import {
@@ -14,19 +12,10 @@ import {
   type RenderedMessage,
 } from '../../../src/slack/blocks/paper-card';
 import { blocksTextLength, validateBlocks } from '../../support/block-kit';
-
-function loadFixturePapers(): Paper[] {
-  const file = join(__dirname, '..', '..', 'fixtures', 'hf-daily-papers.json');
-  const items = JSON.parse(readFileSync(file, 'utf8')) as unknown[];
-  return items.map((item, i) => {
-    const result = normalizeHfItem(item);
-    if (!result.ok) throw new Error(`fixture item ${i} does not normalize: ${result.reason}`);
-    return result.paper;
-  });
-}
+import { fixturePapers } from '../../support/papers';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const FIXTURE = loadFixturePapers();
+const FIXTURE = fixturePapers();
 
 function fixturePaper(id: string): Paper {
   const found = FIXTURE.find((p) => p.id === id);
