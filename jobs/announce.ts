@@ -1,6 +1,7 @@
 import { DelayedError, UnrecoverableError, type Job, type JobsOptions } from 'bullmq';
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../src/domain/clock';
+import type { FeedId } from '../src/domain/paper';
 import type { Logger } from '../src/logger';
 import { PAPER_POSTED_EVENT } from '../src/slack/blocks/ids';
 import { paperCard } from '../src/slack/blocks/paper-card';
@@ -13,18 +14,20 @@ export const name = QUEUE_NAMES.announce;
 
 export interface AnnounceData extends ChannelRef {
   paperId: string;
+  /** The feed that brought the paper: if the channel has unfollowed it since, nothing is posted. */
+  feed?: FeedId;
   /**
    * Set (through `job.updateData`) just before the card is posted. A retry that finds it set and
    * no ledger entry cannot know whether the post landed, so it looks in the channel first.
    */
   postStartedAt?: number;
+  /** Where that search got to, so that a search paused by a 429 resumes instead of restarting. */
+  historyCursor?: string;
 }
 
-export interface AnnounceResult {
-  messageTs: string;
+export type AnnounceResult =
   /** `ledger`: posted by an earlier attempt or job; `history`: found in the channel after an ambiguous failure. */
-  source: 'posted' | 'ledger' | 'history';
-}
+  { source: 'posted' | 'ledger' | 'history'; messageTs: string } | { source: 'unfollowed' };
 
 export const options: JobsOptions = {
   attempts: 8,
@@ -54,7 +57,7 @@ const HISTORY_AFTER_MS = 60_000;
 const HISTORY_MAX_PAGES = 10;
 
 function withoutPostMark(data: AnnounceData): AnnounceData {
-  const { postStartedAt: _postStartedAt, ...rest } = data;
+  const { postStartedAt: _postStartedAt, historyCursor: _historyCursor, ...rest } = data;
   return rest;
 }
 
@@ -63,11 +66,13 @@ export function createProcessor(deps: AnnounceDeps) {
 
   /**
    * Looks for this paper's card among the channel's messages around the interrupted attempt:
-   * from a little before its mark (clocks differ) to past the client's timeout.
+   * from a little before its mark (clocks differ) to past the client's timeout. The cursor is
+   * kept in the job, so a search that Slack rate-limits mid-way resumes where it stopped.
    */
-  async function findPostedCard(data: AnnounceData): Promise<string | undefined> {
+  async function findPostedCard(job: Job<AnnounceData>): Promise<string | undefined> {
+    const data = job.data;
     const markedAt = data.postStartedAt ?? 0;
-    let cursor: string | undefined;
+    let cursor = data.historyCursor;
     for (let page = 0; page < HISTORY_MAX_PAGES; page += 1) {
       const history = await slack.conversations.history({
         channel: data.channelId,
@@ -89,6 +94,7 @@ export function createProcessor(deps: AnnounceDeps) {
       if (match?.ts) return match.ts;
       cursor = history.response_metadata?.next_cursor;
       if (!history.has_more || !cursor) return undefined;
+      await job.updateData({ ...job.data, historyCursor: cursor });
     }
     throw new Error(`could not finish searching ${data.channelId} for an earlier post; will retry`);
   }
@@ -97,9 +103,12 @@ export function createProcessor(deps: AnnounceDeps) {
     const data = job.data;
     const existing = await store.findDelivery(data, data.paperId);
     if (existing) return { messageTs: existing.messageTs, source: 'ledger' };
+    if (data.feed && !(await store.followedFeeds(data)).includes(data.feed)) {
+      return { source: 'unfollowed' };
+    }
 
     if (data.postStartedAt !== undefined) {
-      const ts = await findPostedCard(data);
+      const ts = await findPostedCard(job);
       if (ts) {
         await store.recordDelivery({ ...data, messageTs: ts, postedAt: clock() });
         logger.info(
@@ -115,7 +124,7 @@ export function createProcessor(deps: AnnounceDeps) {
       teamVotes: await store.countVotes(data.workspaceId, paper.id),
     });
 
-    await job.updateData({ ...data, postStartedAt: clock().getTime() });
+    await job.updateData({ ...withoutPostMark(data), postStartedAt: clock().getTime() });
     let messageTs: string;
     try {
       const posted = await slack.chat.postMessage({

@@ -36,7 +36,7 @@ export interface FeedSource {
   fetchDaily(now: Date): Promise<{ papers: Paper[]; skipped: unknown[] }>;
 }
 
-export type Announcement = ChannelRef & { paperId: string };
+export type Announcement = ChannelRef & { paperId: string; feed?: FeedId };
 
 export interface PollFeedDeps {
   store: Store;
@@ -50,10 +50,10 @@ export function createProcessor(deps: PollFeedDeps) {
   const { store, feeds, logger, clock } = deps;
   return async function pollFeed(job: Job<PollFeedData>): Promise<PollFeedResult> {
     const { feed } = job.data;
-    const now = clock();
-    const batch = await feeds[feed].fetchDaily(now);
+    const batch = await feeds[feed].fetchDaily(clock());
     await job.updateProgress(40);
-    const { inserted, updated } = await store.upsertPapers(batch.papers, now);
+    // Stamped after the fetch: a channel that followed while it ran still gets these papers.
+    const { inserted, updated } = await store.upsertPapers(batch.papers, clock());
     await job.updateProgress(70);
     // Every paper of the window, not only the new ones: a poll whose enqueueing failed halfway is
     // completed by the next one, and the ledger keeps already-posted papers out.
@@ -61,7 +61,7 @@ export function createProcessor(deps: PollFeedDeps) {
       feed,
       batch.papers.map((paper) => paper.id),
     );
-    await deps.enqueueAnnouncements(pending);
+    await deps.enqueueAnnouncements(pending.map((item) => ({ ...item, feed })));
     const result: PollFeedResult = {
       fetched: batch.papers.length,
       skipped: batch.skipped.length,

@@ -14,6 +14,19 @@ export function parseDuration(text: string): number | undefined {
   return Number(match[1]) * unit;
 }
 
+/** 900000 → `15m`: the inverse of `parseDuration`, for messages. */
+export function describeInterval(ms: number): string {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1_000],
+  ] as const) {
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
 const MIN_POLL_MS = 10_000;
 
 const optionalText = z
@@ -130,15 +143,15 @@ export class ConfigError extends Error {
   }
 }
 
-/**
- * Validates the environment. Throws a `ConfigError` listing every problem, one line each, each
- * naming its variable.
- */
 /** `PORT=` (empty, as .env files and compose files often leave it) means "use the default". */
 function withoutEmptyValues(env: Environment): Environment {
   return Object.fromEntries(Object.entries(env).filter(([, value]) => value?.trim() !== ''));
 }
 
+/**
+ * Validates the environment. Throws a `ConfigError` listing every problem, one line each, each
+ * naming its variable.
+ */
 export function loadConfig(env: Environment = process.env, role: Role = 'all'): Config {
   const result = schema.safeParse(withoutEmptyValues(env));
   const problems = result.success

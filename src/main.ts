@@ -1,8 +1,8 @@
 import { LogLevel } from '@slack/bolt';
 import { ConfigError, loadConfig, type Role } from './config';
 import { createLogger } from './logger';
-import { startPaperboy, StartupError } from './paperboy';
-import { UnsupportedStoreError } from './store';
+import { StartupError } from './errors';
+import { startPaperboy } from './paperboy';
 
 const ROLES: readonly Role[] = ['all', 'app', 'worker'];
 const SHUTDOWN_TIMEOUT_MS = 15_000;
@@ -52,7 +52,7 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     running = await startPaperboy({ config, role, logger, queuePrefix: config.QUEUE_PREFIX });
   } catch (error) {
-    if (error instanceof StartupError || error instanceof UnsupportedStoreError) {
+    if (error instanceof StartupError) {
       logger.error(error.message);
       return 1;
     }

@@ -1,20 +1,23 @@
 import type { Redis } from 'ioredis';
 import { workerSpecs } from '../jobs';
-import type { Config, Role } from './config';
 import { systemClock, type Clock } from './domain/clock';
 import { FEEDS } from './domain/paper';
 import { createHfClient } from './feeds/hf';
 import type { FetchJsonOptions } from './feeds/http';
 import type { Logger } from './logger';
+import { describeInterval, type Config, type Role } from './config';
 import { createRedisConnection, waitForRedis } from './queue/connection';
 import { DEFAULT_QUEUE_PREFIX } from './queue/names';
 import { createQueues, schedulePolls, type Queues } from './queue/queues';
 import { startWorkers, type RunningWorkers } from './queue/workers';
-import { startSlackApp, type RunningSlackApp, type SlackIdentity } from './slack/app';
+import { StartupError } from './errors';
+import { startSlackApp, type RunningSlackApp } from './slack/app';
 import { CardRefresher } from './slack/card-refresher';
-import { createSlackClient, platformErrorCode } from './slack/client';
+import { createSlackClient } from './slack/client';
+import { identify, type SlackIdentity } from './slack/identity';
 import { openStore } from './store';
 import type { Store } from './store/store';
+import { settlesWithin } from './timing';
 
 export interface PaperboyOptions {
   config: Config;
@@ -40,31 +43,9 @@ export interface RunningPaperboy {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-export class StartupError extends Error {
-  override readonly name = 'StartupError';
-}
-
-/** Asks Slack who the token is: the workspace to seed channels in, and the bot's own ids. */
-async function identify(token: string, apiUrl: string, logger: Logger): Promise<SlackIdentity> {
-  const client = createSlackClient({ token, apiUrl, logger, role: 'app' });
-  try {
-    const auth = await client.auth.test();
-    if (!auth.team_id || !auth.bot_id || !auth.user_id)
-      throw new Error('auth.test did not name a bot');
-    return { teamId: auth.team_id, botId: auth.bot_id, botUserId: auth.user_id };
-  } catch (error) {
-    const code = platformErrorCode(error);
-    throw new StartupError(
-      code
-        ? `Slack rejected SLACK_BOT_TOKEN (${code}); copy the Bot User OAuth Token again from OAuth & Permissions`
-        : `cannot reach Slack at ${apiUrl} (${(error as Error).message}); check SLACK_API_URL and the network`,
-    );
-  }
-}
-
 /**
- * The composition root's body: config → store → Slack identity → Redis → queues → Slack app and
- * workers, as the role asks. No business logic lives here.
+ * The composition root's body: config → Slack identity → store → Redis → queues → workers and
+ * the Slack app, as the role asks. No business logic lives here.
  */
 export async function startPaperboy(options: PaperboyOptions): Promise<RunningPaperboy> {
   const { config, role, logger } = options;
@@ -90,11 +71,12 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
 
     const producer = createRedisConnection(config.REDIS_URL, 'producer');
     cleanups.push(() => quit(producer));
-    producer.on('error', (error) => logger.debug('redis (producer):', error));
+    // Errors of the connections surface through the queues' and workers' own error events.
+    producer.on('error', () => undefined);
     await waitForRedis(producer).catch((error: Error) => {
       throw new StartupError(`cannot reach Redis at ${config.REDIS_URL}: ${error.message}`);
     });
-    const queues = createQueues(producer, prefix);
+    const queues = createQueues(producer, prefix, logger);
     cleanups.push(() => queues.close());
 
     for (const channelId of config.ANNOUNCE_CHANNELS) {
@@ -106,7 +88,7 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
     let workers: RunningWorkers | undefined;
     if (role !== 'app') {
       const workerConnection = createRedisConnection(config.REDIS_URL, 'worker');
-      workerConnection.on('error', (error) => logger.debug('redis (workers):', error));
+      workerConnection.on('error', () => undefined);
       cleanups.push(() => quit(workerConnection));
       const workerLogger = logger.child('jobs');
       const slack = createSlackClient({
@@ -174,7 +156,11 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
       store,
       queues,
       port: app?.port,
-      stop: (timeoutMs = 15_000) => withTimeout(stopAll(), timeoutMs, logger),
+      stop: async (timeoutMs = 15_000) => {
+        if (!(await settlesWithin(stopAll(), timeoutMs))) {
+          logger.warn(`shutdown took longer than ${timeoutMs} ms; exiting anyway`);
+        }
+      },
     };
   } catch (error) {
     await stopAll();
@@ -185,29 +171,4 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
 async function quit(redis: Redis): Promise<void> {
   if (redis.status === 'end') return;
   await redis.quit().catch(() => redis.disconnect());
-}
-
-async function withTimeout(work: Promise<void>, timeoutMs: number, logger: Logger): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => {
-    timer = setTimeout(() => {
-      logger.warn(`shutdown took longer than ${timeoutMs} ms; exiting anyway`);
-      resolve();
-    }, timeoutMs);
-  });
-  await Promise.race([work, deadline]);
-  clearTimeout(timer);
-}
-
-/** 900000 → `15m`: intervals as people write them. */
-export function describeInterval(ms: number): string {
-  for (const [unit, size] of [
-    ['d', 86_400_000],
-    ['h', 3_600_000],
-    ['m', 60_000],
-    ['s', 1_000],
-  ] as const) {
-    if (ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${ms}ms`;
 }

@@ -12,6 +12,7 @@ import { LogLevel } from '@slack/bolt';
 import { FeedServer, loadHfFixture } from '../../test/support/feed-server';
 import { renderMessage } from '../../test/support/render-text';
 import { SlackEmulator, type PostedMessage } from '../../test/support/slack-emulator';
+import { upvoteLabelOf } from '../../test/support/cards';
 import { ConfigError, loadConfig, loadDemoConfig } from '../config';
 import { createLogger } from '../logger';
 import { startPaperboy } from '../paperboy';
@@ -37,10 +38,22 @@ function printCard(message: PostedMessage, index: number): void {
   say();
 }
 
-function upvoteLabel(message: PostedMessage | undefined): string {
-  const match = /"text":"(▲ \d+)"/.exec(JSON.stringify(message?.blocks ?? []));
-  return match?.[1] ?? '?';
-}
+// Everything started is stopped in reverse order, on Ctrl-C, SIGTERM, a closed pipe or failure;
+// the handlers are in place before anything starts.
+const cleanups: Array<() => unknown> = [];
+let stopping: Promise<void> | undefined;
+const stop = () =>
+  (stopping ??= (async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await Promise.resolve()
+        .then(cleanup)
+        .catch(() => undefined);
+    }
+  })());
+const onSignal = () => {
+  say('\nStopping…');
+  void stop().then(() => process.exit(0));
+};
 
 async function main(argv: readonly string[]): Promise<number> {
   const exitWhenDone = argv.includes('--exit');
@@ -49,12 +62,23 @@ async function main(argv: readonly string[]): Promise<number> {
     level: (settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL) as LogLevel,
   });
 
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  // `npm run demo | head`: the reader left; stop as cleanly as after Ctrl-C.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') void stop().then(() => process.exit(0));
+  });
+
   const redis = await ensureRedis(settings.REDIS_URL);
+  cleanups.push(() => redis.stop());
   const fixture = loadHfFixture();
   const today = new Date().toISOString().slice(0, 10);
   const feed = await FeedServer.start({ dailyByDate: { [today]: fixture } });
+  cleanups.push(() => feed.close());
   const slack = await SlackEmulator.start();
+  cleanups.push(() => slack.close());
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-demo-'));
+  cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   say(bold('Paperboy demo'));
   say(
@@ -86,6 +110,7 @@ async function main(argv: readonly string[]): Promise<number> {
   });
 
   const queuePrefix = `{paperboy-demo-${randomUUID().slice(0, 8)}}`;
+  cleanups.push(() => purgeKeys(redis.url, queuePrefix));
   const paperboy = await startPaperboy({
     config: { ...config, PORT: 0 },
     role: 'all',
@@ -94,66 +119,45 @@ async function main(argv: readonly string[]): Promise<number> {
   });
   slack.setAppUrl(`http://127.0.0.1:${paperboy.port}`);
 
-  let stopping: Promise<void> | undefined;
-  const stop = () =>
-    (stopping ??= (async () => {
-      await paperboy.stop(10_000);
-      await Promise.all([slack.close(), feed.close()]);
-      await purgeKeys(redis.url, queuePrefix);
-      await redis.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    })());
-  process.once('SIGINT', () => {
-    say('\nStopping…');
-    void stop().then(() => process.exit(0));
-  });
-  // `npm run demo | head`: the reader left; stop as cleanly as after Ctrl-C.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') void stop().then(() => process.exit(0));
-  });
+  cleanups.push(() => paperboy.stop(10_000));
 
-  try {
-    await slack.waitFor(() => posted >= fixture.length, { timeoutMs: 60_000 });
-    const [poll] = await paperboy.queues.pollFeed.getCompleted();
-    const pollStartedAt = poll?.processedOn ?? lastPostAt;
+  await slack.waitFor(() => posted >= fixture.length, { timeoutMs: 60_000 });
+  const [poll] = await paperboy.queues.pollFeed.getCompleted();
+  const pollStartedAt = poll?.processedOn ?? lastPostAt;
+  say(
+    bold(
+      `${posted} cards posted in #papers, ${lastPostAt - pollStartedAt} ms from the poll's start to the last card.`,
+    ),
+  );
+  say();
+
+  const first = slack.messages(CHANNEL)[0]!;
+  const paperId = String(first.metadata?.event_payload['paper_id']);
+  say(bold(`Votes on card 1 (${paperId}):`));
+  const clicks = [VOTERS[0]!, VOTERS[1]!, VOTERS[0]!];
+  for (const voter of clicks) {
+    const editsBefore = slack.messages(CHANNEL)[0]!.edits;
+    const answer = await slack.sendBlockAction({
+      userId: voter.id,
+      actionId: 'paper_upvote',
+      value: paperId,
+      channelId: CHANNEL,
+      messageTs: first.ts,
+    });
+    const updated = await slack.waitFor(() => {
+      const card = slack.messages(CHANNEL)[0];
+      return card && card.edits > editsBefore ? card : undefined;
+    });
     say(
-      bold(
-        `${posted} cards posted in #papers, ${lastPostAt - pollStartedAt} ms from the poll's start to the last card.`,
-      ),
+      `  ${voter.name} clicks ▲ (acked ${answer.status} in ${answer.elapsedMs} ms) → the card now shows ${upvoteLabelOf(updated) ?? '?'}`,
     );
-    say();
-
-    const first = slack.messages(CHANNEL)[0]!;
-    const paperId = String(first.metadata?.event_payload['paper_id']);
-    say(bold(`Votes on card 1 (${paperId}):`));
-    const clicks = [VOTERS[0]!, VOTERS[1]!, VOTERS[0]!];
-    for (const voter of clicks) {
-      const editsBefore = slack.messages(CHANNEL)[0]!.edits;
-      const answer = await slack.sendBlockAction({
-        userId: voter.id,
-        actionId: 'paper_upvote',
-        value: paperId,
-        channelId: CHANNEL,
-        messageTs: first.ts,
-      });
-      const updated = await slack.waitFor(() => {
-        const card = slack.messages(CHANNEL)[0];
-        return card && card.edits > editsBefore ? card : undefined;
-      });
-      say(
-        `  ${voter.name} clicks ▲ (acked ${answer.status} in ${answer.elapsedMs} ms) → the card now shows ${upvoteLabel(updated)}`,
-      );
-    }
-    say();
-    const help = await slack.sendSlashCommand({ text: 'help', channelId: CHANNEL });
-    say(bold('/papers help answers (only you can see this):'));
-    say(renderMessage(help.json as { text?: string; blocks?: unknown[] }, { width: WIDTH }));
-    say();
-    say(dim(`Peak memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB.`));
-  } catch (error) {
-    await stop();
-    throw error;
   }
+  say();
+  const help = await slack.sendSlashCommand({ text: 'help', channelId: CHANNEL });
+  say(bold('/papers help answers (only you can see this):'));
+  say(renderMessage(help.json as { text?: string; blocks?: unknown[] }, { width: WIDTH }));
+  say();
+  say(dim(`Peak memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB.`));
 
   if (exitWhenDone) {
     await stop();
@@ -167,7 +171,8 @@ async function main(argv: readonly string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (error: unknown) => {
+  async (error: unknown) => {
+    await stop();
     if (error instanceof RedisUnavailableError || error instanceof ConfigError)
       console.error(error.message);
     else

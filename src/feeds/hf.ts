@@ -60,7 +60,8 @@ export function createHfClient(options: HfClientOptions): HfClient {
   const maxPages = Math.max(Math.trunc(options.maxPages ?? DEFAULT_MAX_PAGES), 1);
   const fetchOptions: FetchJsonOptions = { logger, ...options.fetch };
 
-  async function fetchPage(date: string, page: number): Promise<unknown[]> {
+  /** `mayBeAhead`: the date may be after HF's own "today" (ours is UTC, theirs may lag). */
+  async function fetchPage(date: string, page: number, mayBeAhead: boolean): Promise<unknown[]> {
     const query = new URLSearchParams({ date, limit: String(pageSize), p: String(page) });
     const url = `${baseUrl}/daily_papers?${query}`;
     let body: unknown;
@@ -68,7 +69,13 @@ export function createHfClient(options: HfClientOptions): HfClient {
       body = await fetchJson(url, fetchOptions);
     } catch (error) {
       // HF answers 400 for a date after its own "today", which our UTC "today" can be for a while.
-      if (error instanceof FeedError && error.kind === 'http' && error.status === 400) {
+      // For yesterday a 400 means something else is wrong: that is an error, not an empty day.
+      if (
+        mayBeAhead &&
+        error instanceof FeedError &&
+        error.kind === 'http' &&
+        error.status === 400
+      ) {
         logger.debug(`no HF daily papers for ${date} yet (${error.message})`);
         return [];
       }
@@ -82,9 +89,14 @@ export function createHfClient(options: HfClientOptions): HfClient {
     return body;
   }
 
-  async function fetchDay(date: string, into: Map<string, Paper>, skipped: SkippedItem[]) {
+  async function fetchDay(
+    date: string,
+    into: Map<string, Paper>,
+    skipped: SkippedItem[],
+    mayBeAhead: boolean,
+  ) {
     for (let page = 0; page < maxPages; page += 1) {
-      const items = await fetchPage(date, page);
+      const items = await fetchPage(date, page, mayBeAhead);
       items.forEach((raw, i) => {
         const result = normalizeHfItem(raw);
         // First seen wins: today is fetched first, and its copy has the fresher counts.
@@ -111,7 +123,8 @@ export function createHfClient(options: HfClientOptions): HfClient {
       const papers = new Map<string, Paper>();
       const skipped: SkippedItem[] = [];
       // One day after the other rather than in parallel: HF rate-limits per IP.
-      for (const date of [today, yesterday]) await fetchDay(date, papers, skipped);
+      await fetchDay(today, papers, skipped, true);
+      await fetchDay(yesterday, papers, skipped, false);
       logger.debug(
         `HF daily papers for ${today} and ${yesterday}: ${papers.size} papers, ${skipped.length} skipped`,
       );

@@ -2,8 +2,9 @@ import { Redis, type RedisOptions } from 'ioredis';
 
 /**
  * Redis connections for BullMQ. Workers block on Redis and must wait through outages
- * (`maxRetriesPerRequest: null`, BullMQ insists); producers on Slack's request path fail fast
- * instead, so a slash command can answer "try again" rather than hang past Slack's 3 seconds.
+ * (`maxRetriesPerRequest: null`, BullMQ insists); producers fail fast instead and leave the
+ * retrying to their caller: a poll that cannot enqueue fails and BullMQ retries it, and a Slack
+ * request can answer "try again" rather than hang past Slack's 3 seconds.
  */
 export function createRedisConnection(url: string, role: 'worker' | 'producer'): Redis {
   const options: RedisOptions = {
@@ -58,4 +59,29 @@ export async function purgeKeys(url: string, prefix: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * Logs an emitter's `error` events without flooding: while Redis is down every reconnect fails,
+ * so the first error is logged at once and the rest are summed up at most once per `everyMs`.
+ */
+export function logErrorsQuietly(
+  emitter: { on(event: 'error', listener: (error: Error) => void): unknown },
+  log: (...message: unknown[]) => void,
+  label: string,
+  everyMs = 30_000,
+): void {
+  let lastLoggedAt = 0;
+  let suppressed = 0;
+  emitter.on('error', (error) => {
+    const now = Date.now();
+    if (now - lastLoggedAt < everyMs) {
+      suppressed += 1;
+      return;
+    }
+    const more = suppressed > 0 ? ` (and ${suppressed} more since the last report)` : '';
+    log(`${label}: ${error.message}${more}`);
+    lastLoggedAt = now;
+    suppressed = 0;
+  });
 }

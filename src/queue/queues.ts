@@ -3,6 +3,8 @@ import type { Redis } from 'ioredis';
 import * as announce from '../../jobs/announce';
 import * as pollFeed from '../../jobs/poll-feed';
 import type { FeedId } from '../domain/paper';
+import type { Logger } from '../logger';
+import { logErrorsQuietly } from './connection';
 
 /** The queues Paperboy produces into, with typed helpers so callers never build job ids by hand. */
 export interface Queues {
@@ -14,7 +16,7 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-export function createQueues(connection: Redis, prefix: string): Queues {
+export function createQueues(connection: Redis, prefix: string, logger?: Logger): Queues {
   const pollQueue = new Queue<pollFeed.PollFeedData>(pollFeed.name, {
     connection,
     prefix,
@@ -25,6 +27,10 @@ export function createQueues(connection: Redis, prefix: string): Queues {
     prefix,
     defaultJobOptions: announce.options,
   });
+  if (logger) {
+    logErrorsQuietly(pollQueue, logger.warn, `queue ${pollFeed.name}`);
+    logErrorsQuietly(announceQueue, logger.warn, `queue ${announce.name}`);
+  }
   return {
     pollFeed: pollQueue,
     announce: announceQueue,
@@ -33,10 +39,16 @@ export function createQueues(connection: Redis, prefix: string): Queues {
       await announceQueue.addBulk(
         items.map((item) => ({
           name: announce.name,
-          data: { workspaceId: item.workspaceId, channelId: item.channelId, paperId: item.paperId },
+          data: {
+            workspaceId: item.workspaceId,
+            channelId: item.channelId,
+            paperId: item.paperId,
+            ...(item.feed ? { feed: item.feed } : {}),
+          },
           opts: { ...announce.options, jobId: announce.jobId(item) },
         })),
       );
+      await retryExhausted(announceQueue, items.map(announce.jobId));
     },
     async pollNow(feed) {
       // The deduplication id keeps a burst of "poll now" requests to one queued poll.
@@ -51,6 +63,20 @@ export function createQueues(connection: Redis, prefix: string): Queues {
       await Promise.all([pollQueue.close(), announceQueue.close()]);
     },
   };
+}
+
+/**
+ * A job id that is kept after failing blocks the same id from being added again. An announcement
+ * that ran out of attempts (Slack down for a while) is still owed, so it is sent back to run; one
+ * that failed for good (an unrecoverable error, before its attempts ran out) stays failed.
+ */
+async function retryExhausted(queue: Queue, ids: readonly string[]): Promise<void> {
+  for (const id of ids) {
+    if ((await queue.getJobState(id)) !== 'failed') continue;
+    const job = await queue.getJob(id);
+    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) continue;
+    await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+  }
 }
 
 /**

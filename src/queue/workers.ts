@@ -1,6 +1,8 @@
 import { Worker, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger';
+import { settlesWithin } from '../timing';
+import { logErrorsQuietly } from './connection';
 
 export interface WorkerSpec {
   name: string;
@@ -17,7 +19,8 @@ export interface RunningWorkers {
 }
 
 /**
- * Starts one BullMQ worker per job kind on a shared blocking connection. Failures are logged with
+ * Starts one BullMQ worker per job kind on a shared connection (BullMQ adds a blocking one per
+ * worker). Failures are logged with
  * the job's queue, id and attempt; `error` is always handled so a Redis hiccup never crashes the
  * process (the connection reconnects by itself).
  */
@@ -33,7 +36,7 @@ export function startWorkers(
       concurrency: spec.concurrency,
       autorun: true,
     });
-    worker.on('error', (error) => logger.error(`worker ${spec.name}:`, error));
+    logErrorsQuietly(worker, logger.error, `worker ${spec.name}`);
     worker.on('failed', (job, error) => {
       if (!job) return;
       const final =
@@ -49,14 +52,7 @@ export function startWorkers(
   return {
     workers,
     async close(timeoutMs = 10_000) {
-      const graceful = Promise.all(workers.map((worker) => worker.close()));
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), timeoutMs);
-      });
-      const outcome = await Promise.race([graceful.then(() => 'closed' as const), deadline]);
-      clearTimeout(timer);
-      if (outcome === 'timeout') {
+      if (!(await settlesWithin(Promise.all(workers.map((w) => w.close())), timeoutMs))) {
         // Active jobs are handed back: BullMQ's stalled-job check returns them to the queue.
         logger.warn(`workers still busy after ${timeoutMs} ms; closing anyway`);
         await Promise.all(workers.map((worker) => worker.close(true)));

@@ -2,16 +2,11 @@ import { App } from '@slack/bolt';
 import type { Server } from 'node:http';
 import type { Logger } from '../logger';
 import { CLIENT_OPTIONS } from './client';
+import type { SlackIdentity } from './identity';
 import * as actions from './listeners/actions';
 import * as commands from './listeners/commands';
 import * as events from './listeners/events';
 import type { ListenerDeps } from './listeners/deps';
-
-export interface SlackIdentity {
-  teamId: string;
-  botId: string;
-  botUserId: string;
-}
 
 export interface SlackAppOptions {
   botToken: string;

@@ -1,5 +1,4 @@
 import {
-  LogLevel,
   WebAPIPlatformError,
   WebAPIRateLimitedError,
   WebClient,
@@ -36,7 +35,6 @@ export function createSlackClient(options: {
     ...CLIENT_OPTIONS[options.role],
     slackApiUrl: options.apiUrl,
     logger: options.logger,
-    logLevel: LogLevel.WARN,
   });
 }
 

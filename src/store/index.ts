@@ -1,10 +1,11 @@
+import { StartupError } from '../errors';
 import type { Store } from './store';
 import { SqliteStore } from './sqlite/sqlite-store';
 
 export type { Store } from './store';
 
-export class UnsupportedStoreError extends Error {
-  override readonly name = 'UnsupportedStoreError';
+export class UnsupportedStoreError extends StartupError {
+  override name = 'UnsupportedStoreError';
 }
 
 /**

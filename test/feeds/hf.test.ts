@@ -168,6 +168,14 @@ describe('today and yesterday', () => {
 });
 
 describe('failures', () => {
+  it('does not take a 400 for yesterday, a day HF has surely reached, as an empty day', async () => {
+    server.setDaily(TODAY, items(2));
+    // The first request (today) is answered normally; the second (yesterday) gets the 400.
+    server.pushFault({ delayMs: 1 });
+    server.pushFault({ status: 400, body: '{"error":"limit must be at most 50"}' });
+    await expect(client().fetchDaily(NOW)).rejects.toMatchObject({ kind: 'http', status: 400 });
+  });
+
   it('propagates a 4xx other than 400 at once', async () => {
     server.pushFault({ status: 403, body: '{"error":"Forbidden"}' });
     await expect(client().fetchDaily(NOW)).rejects.toMatchObject({

@@ -1,5 +1,5 @@
 import * as announce from '../../jobs/announce';
-import type { Paper } from '../../src/domain/paper';
+import type { FeedId, Paper } from '../../src/domain/paper';
 import { fixturePapers } from '../support/papers';
 import { startHarness, waitForJob, type Harness } from '../support/harness';
 
@@ -18,8 +18,8 @@ describe('the announce job against Slack’s failures', () => {
     await h?.stop();
   });
 
-  async function runAnnounce(channelId: string, paperId: string) {
-    const data = { workspaceId: h.slack.teamId, channelId, paperId };
+  async function runAnnounce(channelId: string, paperId: string, feed?: FeedId) {
+    const data = { workspaceId: h.slack.teamId, channelId, paperId, ...(feed ? { feed } : {}) };
     await h.paperboy.queues.enqueueAnnouncements([data]);
     const id = announce.jobId(data);
     const outcome = await waitForJob(h.paperboy.queues.announce, id).then(
@@ -72,4 +72,40 @@ describe('the announce job against Slack’s failures', () => {
     expect(error?.message).toContain('not in the store');
     expect(job?.attemptsMade).toBe(1);
   });
+
+  it('does not post twice when Slack posted the card but the answer never arrived', async () => {
+    h.slack.failNext('chat.postMessage', { dropResponse: true });
+    const { value } = await runAnnounce('C0DROP', PAPER_C.id);
+    expect(value).toMatchObject({ source: 'history' });
+    expect(h.slack.messages('C0DROP')).toHaveLength(1);
+    expect(
+      h.slack.calls('chat.postMessage').filter((c) => c.args['channel'] === 'C0DROP'),
+    ).toHaveLength(1);
+    const delivery = await h.paperboy.store.findDelivery(
+      { workspaceId: h.slack.teamId, channelId: 'C0DROP' },
+      PAPER_C.id,
+    );
+    expect(delivery?.messageTs).toBe(h.slack.messages('C0DROP')[0]?.ts);
+  }, 20_000);
+
+  it('posts nothing in a channel that unfollowed the feed after the card was queued', async () => {
+    const { value } = await runAnnounce('C0LEFT', PAPER_A.id, 'hf');
+    expect(value).toEqual({ source: 'unfollowed' });
+    expect(h.slack.messages('C0LEFT')).toHaveLength(0);
+  });
+
+  it('sends an announcement that ran out of attempts back to run when it is queued again', async () => {
+    const data = { workspaceId: h.slack.teamId, channelId: 'C0OUTAGE', paperId: PAPER_B.id };
+    const id = announce.jobId(data);
+    // A job that used its only attempt while Slack was down, as a long outage leaves them.
+    h.slack.failNext('chat.postMessage', { status: 503 });
+    await h.paperboy.queues.announce.add(announce.name, data, { jobId: id, attempts: 1 });
+    await expect(waitForJob(h.paperboy.queues.announce, id)).rejects.toThrow('failed');
+
+    await h.paperboy.queues.enqueueAnnouncements([data]);
+    await expect(waitForJob(h.paperboy.queues.announce, id)).resolves.toMatchObject({
+      source: expect.any(String),
+    });
+    expect(h.slack.messages('C0OUTAGE')).toHaveLength(1);
+  }, 20_000);
 });

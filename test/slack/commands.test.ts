@@ -72,6 +72,15 @@ describe('/papers: help, follow and unfollow', () => {
     expect(await follows('D0ALICE')).toEqual([]);
   });
 
+  it('echoes a hostile feed name escaped, never as a mention', async () => {
+    for (const text of ['follow &lt;!channel&gt;', 'unfollow <@U123|bob>', 'follow <!here>']) {
+      const reply = await papers(text, 'C0HOSTILE');
+      expect(reply.all).toContain("I don't know the feed");
+      expect(reply.all).not.toMatch(/<!channel>|<!here>|<@U123/);
+    }
+    expect(await follows('C0HOSTILE')).toEqual([]);
+  });
+
   it('echoes hostile input escaped, never as a mention', async () => {
     const reply = await papers('<!channel> &lt;@U123&gt;');
     expect(reply.all).not.toContain('<!channel>');

@@ -68,6 +68,8 @@ export interface Fault {
   retryAfter?: number;
   delayMs?: number;
   times?: number;
+  /** Process the call normally, then cut the connection instead of answering. */
+  dropResponse?: boolean;
 }
 
 type Args = Record<string, unknown>;
@@ -565,6 +567,11 @@ export class SlackEmulator extends EventEmitter {
         ? fail('invalid_json')
         : this.dispatch(method, args, bearer ?? str(bodyToken)));
     this.callLog.push({ method, args, status: reply.status, response: reply.body, at });
+    if (fault?.dropResponse) {
+      // The call took effect, but the caller never hears so: the ambiguous failure retries must survive.
+      res.socket?.destroy();
+      return;
+    }
     send(res, reply);
   }
 

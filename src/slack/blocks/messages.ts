@@ -3,7 +3,10 @@ import { FEED_LABELS, FEEDS } from '../../domain/paper';
 import { escapeMrkdwn } from '../mrkdwn';
 import type { RenderedMessage } from './paper-card';
 
-/** A short answer: one section of mrkdwn (already escaped by the caller where it holds outside text). */
+/**
+ * A short answer: one section of mrkdwn. The text is our own formatting, so it is not escaped
+ * here: every piece of outside text in it must go through `escapeMrkdwn` first.
+ */
 export function notice(text: string): RenderedMessage {
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }

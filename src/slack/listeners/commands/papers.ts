@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { FEED_LABELS, FEEDS, isFeedId, type FeedId } from '../../../domain/paper';
-import { decodeSlackText } from '../../mrkdwn';
+import { decodeSlackText, escapeMrkdwn } from '../../mrkdwn';
 import { helpMessage, notice } from '../../blocks/messages';
 import type { RenderedMessage } from '../../blocks/paper-card';
 import type { ChannelRef } from '../../../store/store';
@@ -20,7 +20,9 @@ function parseFeed(args: string[]): FeedId | { problem: string } {
   const [raw = 'hf'] = args;
   const feed = raw.toLowerCase();
   if (isFeedId(feed)) return feed;
-  return { problem: `I don't know the feed \`${raw}\`. Feeds you can follow: ${feedList}.` };
+  return {
+    problem: `I don't know the feed \`${escapeMrkdwn(raw)}\`. Feeds you can follow: ${feedList}.`,
+  };
 }
 
 function isDirectMessage(channelId: string): boolean {
