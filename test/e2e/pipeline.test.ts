@@ -1,6 +1,13 @@
+import { Redis } from 'ioredis';
 import { PAPER_POSTED_EVENT } from '../../src/slack/blocks/ids';
 import { loadHfFixture } from '../support/feed-server';
-import { startHarness, waitForDrained, waitForJob, type Harness } from '../support/harness';
+import {
+  startHarness,
+  TEST_REDIS_URL,
+  waitForDrained,
+  waitForJob,
+  type Harness,
+} from '../support/harness';
 
 const CHANNELS = ['C0READING', 'C0ML'];
 const FIXTURE_SIZE = 50;
@@ -119,5 +126,26 @@ describe('the core pipeline: HF feed → poll → announce → cards in Slack', 
       paperId,
     );
     expect(delivery?.messageTs).toBe(message?.ts);
+  });
+
+  it('keeps the bot token and signing secret out of every job and queue key in Redis', async () => {
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      const keys = await redis.keys(`${h.prefix}*`);
+      expect(keys.length).toBeGreaterThan(0);
+      for (const key of keys) {
+        const type = await redis.type(key);
+        const dump =
+          type === 'hash'
+            ? JSON.stringify(await redis.hgetall(key))
+            : type === 'string'
+              ? ((await redis.get(key)) ?? '')
+              : '';
+        expect(dump).not.toContain(h.slack.token);
+        expect(dump).not.toContain(h.slack.signingSecret);
+      }
+    } finally {
+      redis.disconnect();
+    }
   });
 });
