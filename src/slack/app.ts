@@ -1,4 +1,4 @@
-import { App } from '@slack/bolt';
+import { App, SocketModeReceiver } from '@slack/bolt';
 import type { Server } from 'node:http';
 import type { Logger } from '../logger';
 import { CLIENT_OPTIONS } from './client';
@@ -38,8 +38,18 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   const socketMode = options.appToken !== undefined;
   const app = new App({
     token: options.botToken,
-    ...(socketMode
-      ? { socketMode: true, appToken: options.appToken }
+    ...(options.appToken !== undefined
+      ? {
+          // A receiver of our own: Bolt would hand the Socket Mode client the listeners' quick-retry
+          // client options, and a reconnect that gives up after three tries leaves the app offline.
+          // The socket client keeps its own patient reconnects; only the API URL is ours.
+          receiver: new SocketModeReceiver({
+            appToken: options.appToken,
+            logger,
+            logLevel: logger.getLevel(),
+            installerOptions: { clientOptions: { slackApiUrl: options.apiUrl } },
+          }),
+        }
       : { signingSecret: options.signingSecret ?? '' }),
     logger,
     logLevel: logger.getLevel(),

@@ -1,7 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { once } from 'node:events';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ErrorCode, LogLevel, WebClient, type WebAPIPlatformError } from '@slack/web-api';
+import { WebSocket } from 'ws';
 import { SlackEmulator, type PostedMessage } from './slack-emulator';
 
 const section = (text: string, blockId?: string) => ({
@@ -488,5 +490,139 @@ describe('requests to the app', () => {
     expect(received[2]?.headers['x-slack-signature']).toMatch(/^v0=[0-9a-f]{64}$/);
     expect(received[3]?.headers['x-slack-signature']).toBeUndefined();
     expect(received[4]?.headers['x-slack-request-timestamp']).toBeUndefined();
+  });
+});
+
+describe('Socket Mode', () => {
+  type Envelope = Record<string, unknown> & { payload: Record<string, unknown> };
+  const sockets: WebSocket[] = [];
+
+  /** Connects like the SDK: a URL from apps.connections.open, then the WebSocket's first message. */
+  async function connect(target = emulator) {
+    const res = await fetch(`${target.apiUrl}apps.connections.open`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${target.appToken}` },
+    });
+    const { url } = (await res.json()) as { url: string };
+    const ws = new WebSocket(url);
+    sockets.push(ws);
+    const [first] = (await once(ws, 'message')) as [Buffer];
+    return { ws, url, hello: JSON.parse(first.toString()) as unknown };
+  }
+
+  afterEach(async () => {
+    for (const ws of sockets.splice(0)) ws.terminate();
+    await emulator.waitFor(() => emulator.socketCount() === 0);
+  });
+
+  it('opens connections only for the app-level token', async () => {
+    const open = (token: string | null) => api('apps.connections.open', {}, { token });
+    expect((await open(emulator.appToken)).json).toEqual({
+      ok: true,
+      url: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/socket-mode\?ticket=\w+$/),
+    });
+    expect((await open(emulator.token)).json).toEqual({
+      ok: false,
+      error: 'not_allowed_token_type',
+    });
+    expect((await open(null)).json).toEqual({ ok: false, error: 'not_authed' });
+    expect((await open('xapp-1-wrong')).json.error).toBe('invalid_auth');
+    // And the app token is no bot token.
+    expect((await api('auth.test', {}, { token: emulator.appToken })).json.error).toBe(
+      'not_allowed_token_type',
+    );
+  });
+
+  it('says hello on connect, answers pings, and takes each ticket once', async () => {
+    const { ws, url, hello } = await connect();
+    expect(hello).toEqual({
+      type: 'hello',
+      num_connections: 1,
+      debug_info: { host: 'emulator' },
+      connection_info: { app_id: 'A0PAPERBOY' },
+    });
+    expect(emulator.socketCount()).toBe(1);
+    await emulator.socketConnected();
+    ws.ping('are you there');
+    expect(String((await once(ws, 'pong'))[0])).toBe('are you there');
+
+    const reused = new WebSocket(url);
+    expect(String((await once(reused, 'error'))[0])).toMatch(/401/);
+  });
+
+  it('delivers commands, clicks and events as envelopes, and returns the ack', async () => {
+    const { ws } = await connect();
+    const envelopes: Envelope[] = [];
+    ws.on('message', (data: Buffer) => {
+      const envelope = JSON.parse(data.toString()) as Envelope;
+      envelopes.push(envelope);
+      // Like the SDK: an ack echoes the envelope id, with a payload for a command's reply.
+      const payload = envelope.type === 'slash_commands' ? { text: 'Following' } : {};
+      ws.send(JSON.stringify({ envelope_id: envelope.envelope_id, payload }));
+    });
+
+    const ack = await emulator.socketSlashCommand({ text: 'follow hf', channelId: 'C9' });
+    expect(ack).toMatchObject({
+      envelope_id: envelopes[0]?.envelope_id,
+      payload: { text: 'Following' },
+    });
+    expect(envelopes[0]).toMatchObject({
+      type: 'slash_commands',
+      accepts_response_payload: true,
+      payload: { command: '/papers', text: 'follow hf', channel_id: 'C9', team_id: 'T0PAPERBOY' },
+    });
+    expect(envelopes[0]?.payload.response_url).toMatch(
+      new RegExp(`^${emulator.url}/response/\\w+$`),
+    );
+
+    const post = await client.chat.postMessage({
+      channel: 'C1',
+      text: 'x',
+      blocks: [button('▲ 0')],
+    });
+    const click = await emulator.socketBlockAction({
+      userId: 'U0BOB',
+      actionId: 'upvote',
+      value: '2401.00001',
+      channelId: 'C1',
+      messageTs: post.ts!,
+    });
+    expect(click.payload).toEqual({});
+    expect(envelopes[1]).toMatchObject({
+      type: 'interactive',
+      accepts_response_payload: false,
+      payload: {
+        type: 'block_actions',
+        message: { ts: post.ts },
+        actions: [{ action_id: 'upvote', block_id: 'vote', value: '2401.00001' }],
+      },
+    });
+
+    await emulator.socketEvent({ type: 'app_home_opened', user: 'U0BOB' }, { retryNum: 1 });
+    expect(envelopes[2]).toMatchObject({
+      type: 'events_api',
+      retry_attempt: 1,
+      retry_reason: 'timeout',
+      payload: { type: 'event_callback', event: { type: 'app_home_opened', user: 'U0BOB' } },
+    });
+  });
+
+  it('rejects a delivery with no connection, or that is not acked in time', async () => {
+    await expect(emulator.socketEvent({ type: 'app_home_opened' })).rejects.toThrow(
+      'no Socket Mode connection',
+    );
+    await connect(); // connected, but never acks
+    await expect(emulator.socketSlashCommand({ text: 'help' }, { timeoutMs: 100 })).rejects.toThrow(
+      /did not ack the slash_commands envelope [\w-]+ within 100 ms/,
+    );
+  });
+
+  it('drops its connections on close', async () => {
+    const other = await SlackEmulator.start();
+    const { ws } = await connect(other);
+    const closed = once(ws, 'close');
+    await other.close();
+    await closed;
+    expect(other.socketCount()).toBe(0);
   });
 });

@@ -1,12 +1,15 @@
 /**
  * A Slack Web API emulator for tests and the local demo: a real HTTP server the app's WebClient talks to
  * (`slackApiUrl: emulator.apiUrl`), which keeps channel state, validates Block Kit like Slack does,
- * injects faults and rate limits, and sends the app requests signed exactly like Slack signs them.
+ * injects faults and rate limits, and sends the app requests signed exactly like Slack signs them,
+ * or delivers them over a Socket Mode WebSocket (`apps.connections.open`, `socket*` methods).
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
 import { blocksTextLength, validateBlocks, validateView } from './block-kit';
 
 export interface SlackEmulatorOptions {
@@ -14,6 +17,8 @@ export interface SlackEmulatorOptions {
   token?: string;
   /** Signs requests to the app; default `test-signing-secret`. */
   signingSecret?: string;
+  /** The app-level token `apps.connections.open` accepts; default `xapp-1-test-app-token`. */
+  appToken?: string;
   /** Default `T0PAPERBOY`. */
   teamId?: string;
   /** Default `U0PAPERBOY`. */
@@ -59,6 +64,38 @@ export interface AppResponse {
   /** `body` parsed, when it is JSON. */
   json?: unknown;
   elapsedMs: number;
+}
+
+/** A slash command as `sendSlashCommand` and `socketSlashCommand` send it. */
+export interface SlashCommandInput {
+  text: string;
+  userId?: string;
+  channelId?: string;
+  command?: string;
+  teamId?: string;
+}
+
+/** A button click as `sendBlockAction` and `socketBlockAction` send it. */
+export interface BlockActionInput {
+  userId: string;
+  actionId: string;
+  value: string;
+  channelId: string;
+  messageTs: string;
+  blockId?: string;
+  teamId?: string;
+}
+
+/** The app's ack of a Socket Mode envelope: `payload` is what it passed to `ack()`. */
+export interface SocketAck {
+  envelope_id: string;
+  payload?: Record<string, unknown>;
+  elapsedMs: number;
+}
+
+/** How long a `socket*` delivery waits for the ack (Slack's limit is 3 s, the default). */
+export interface SocketDeliveryOptions {
+  timeoutMs?: number;
 }
 
 /** A failure to inject into the next `times` calls of a method (see `failNext`). */
@@ -188,6 +225,7 @@ function findAction(blocks: unknown[] | undefined, actionId: string) {
 export class SlackEmulator extends EventEmitter {
   readonly apiUrl: string;
   readonly token: string;
+  readonly appToken: string;
   readonly signingSecret: string;
   readonly teamId: string;
   readonly botUserId: string;
@@ -210,6 +248,13 @@ export class SlackEmulator extends EventEmitter {
   private readonly responseTargets = new Map<string, ResponseTarget>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private lastTsMicros = 0;
+  // Socket Mode: `clients` tracks the open connections; tickets are single-use, like Slack's.
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly tickets = new Set<string>();
+  private readonly pendingAcks = new Map<
+    string,
+    { resolve: (ack: Args) => void; reject: (error: Error) => void }
+  >();
 
   /** Starts an emulator on 127.0.0.1 with a random port. */
   static async start(options: SlackEmulatorOptions = {}): Promise<SlackEmulator> {
@@ -231,6 +276,7 @@ export class SlackEmulator extends EventEmitter {
     super();
     this.apiUrl = `${url}/api/`;
     this.token = options.token ?? 'xoxb-test-token';
+    this.appToken = options.appToken ?? 'xapp-1-test-app-token';
     this.signingSecret = options.signingSecret ?? 'test-signing-secret';
     this.teamId = options.teamId ?? 'T0PAPERBOY';
     this.botUserId = options.botUserId ?? 'U0PAPERBOY';
@@ -241,6 +287,9 @@ export class SlackEmulator extends EventEmitter {
         if (!res.headersSent) send(res, { status: 500, body: { ok: false, error: String(error) } });
       });
     });
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.upgrade(req, socket, head),
+    );
   }
 
   /** Sets where `send*` requests go: `${url}/slack/events`. */
@@ -344,10 +393,33 @@ export class SlackEmulator extends EventEmitter {
     this.buckets = new Map();
   }
 
-  /** Closes the server and every keep-alive socket, and cancels pending fault delays. */
+  /** Open Socket Mode connections. */
+  socketCount(): number {
+    return this.wss.clients.size;
+  }
+
+  /** Resolves once a Socket Mode connection is open (and was sent `hello`). */
+  async socketConnected(options: { timeoutMs?: number } = {}): Promise<void> {
+    await this.waitFor(() => this.socketCount() > 0, options);
+  }
+
+  /** Cuts every Socket Mode connection, as a network blip or a Slack restart would. */
+  dropSockets(): void {
+    for (const ws of this.wss.clients) ws.terminate();
+  }
+
+  /**
+   * Closes the server, every keep-alive socket and WebSocket, and cancels pending fault delays and
+   * acks.
+   */
   async close(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    for (const pending of this.pendingAcks.values())
+      pending.reject(new Error('SlackEmulator: closed before the app acked'));
+    // Upgraded sockets are no longer the HTTP server's: closeAllConnections() would miss them.
+    for (const ws of this.wss.clients) ws.terminate();
+    this.wss.close();
     if (!this.server.listening) return;
     await new Promise<void>((resolve, reject) => {
       this.server.close((error) => (error ? reject(error) : resolve()));
@@ -358,16 +430,95 @@ export class SlackEmulator extends EventEmitter {
   // ---- Requests to the app ----
 
   /** Sends a slash command (form fields, exact form content type) like Slack does. */
-  sendSlashCommand(input: {
-    text: string;
-    userId?: string;
-    channelId?: string;
-    command?: string;
-    teamId?: string;
-  }): Promise<AppResponse> {
+  sendSlashCommand(input: SlashCommandInput): Promise<AppResponse> {
+    return this.signedPost(new URLSearchParams(this.slashCommandFields(input)).toString(), FORM);
+  }
+
+  /** Sends a button click (`block_actions`) on a message, carrying the stored message when known. */
+  sendBlockAction(input: BlockActionInput): Promise<AppResponse> {
+    const form = new URLSearchParams({ payload: JSON.stringify(this.blockActionPayload(input)) });
+    return this.signedPost(form.toString(), FORM);
+  }
+
+  /** Sends an Events API `event_callback`; `retryNum` adds Slack's retry headers. */
+  sendEvent(
+    event: Record<string, unknown>,
+    options: { eventId?: string; retryNum?: number } = {},
+  ): Promise<AppResponse> {
+    const headers: Record<string, string> =
+      options.retryNum === undefined
+        ? {}
+        : { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout' };
+    return this.signedPost(
+      JSON.stringify(this.eventCallback(event, options.eventId)),
+      'application/json',
+      { headers },
+    );
+  }
+
+  // ---- Socket Mode: the same requests as envelopes over the app's WebSocket ----
+
+  /** Delivers a slash command over Socket Mode; resolves with the app's ack. */
+  socketSlashCommand(
+    input: SlashCommandInput,
+    options: SocketDeliveryOptions = {},
+  ): Promise<SocketAck> {
+    // Socket Mode carries the form fields as a JSON object.
+    return this.deliver('slash_commands', this.slashCommandFields(input), true, options);
+  }
+
+  /** Delivers a button click (`interactive` envelope); resolves with the app's ack. */
+  socketBlockAction(
+    input: BlockActionInput,
+    options: SocketDeliveryOptions = {},
+  ): Promise<SocketAck> {
+    return this.deliver('interactive', this.blockActionPayload(input), false, options);
+  }
+
+  /** Delivers an `event_callback` (`events_api` envelope); `retryNum` sets `retry_attempt`. */
+  socketEvent(
+    event: Record<string, unknown>,
+    options: SocketDeliveryOptions & { eventId?: string; retryNum?: number } = {},
+  ): Promise<SocketAck> {
+    const retry = options.retryNum ?? 0;
+    return this.deliver('events_api', this.eventCallback(event, options.eventId), false, options, {
+      retry_attempt: retry,
+      retry_reason: retry > 0 ? 'timeout' : '',
+    });
+  }
+
+  /**
+   * POSTs a raw body to the app, signed like Slack (`v0=` HMAC-SHA256 of `v0:{timestamp}:{body}`).
+   * `timestamp` (seconds) allows stale requests, `signature` forged ones (`null`: no signature header),
+   * `omitTimestamp` drops the timestamp header; `headers` adds headers.
+   */
+  signedPost(
+    rawBody: string,
+    contentType: string,
+    options: {
+      timestamp?: number;
+      signature?: string | null;
+      omitTimestamp?: boolean;
+      headers?: Record<string, string>;
+    } = {},
+  ): Promise<AppResponse> {
+    const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+    const headers: Record<string, string> = { 'content-type': contentType, ...options.headers };
+    if (!options.omitTimestamp) headers['x-slack-request-timestamp'] = String(timestamp);
+    const signature =
+      options.signature === undefined
+        ? `v0=${createHmac('sha256', this.signingSecret).update(`v0:${timestamp}:${rawBody}`).digest('hex')}`
+        : options.signature;
+    if (signature !== null) headers['x-slack-signature'] = signature;
+    return this.postToApp(rawBody, headers);
+  }
+
+  // ---- What requests carry (shared by the HTTP and Socket Mode variants) ----
+
+  private slashCommandFields(input: SlashCommandInput): Record<string, string> {
     const userId = input.userId ?? 'U0ALICE';
     const channelId = input.channelId ?? 'C0GENERAL';
-    const form = new URLSearchParams({
+    return {
       token: VERIFICATION_TOKEN,
       team_id: input.teamId ?? this.teamId,
       team_domain: TEAM_DOMAIN,
@@ -381,24 +532,14 @@ export class SlackEmulator extends EventEmitter {
       is_enterprise_install: 'false',
       response_url: this.newResponseUrl({ channelId, uses: 0 }),
       trigger_id: this.triggerId(),
-    });
-    return this.signedPost(form.toString(), FORM);
+    };
   }
 
-  /** Sends a button click (`block_actions`) on a message, carrying the stored message when known. */
-  sendBlockAction(input: {
-    userId: string;
-    actionId: string;
-    value: string;
-    channelId: string;
-    messageTs: string;
-    blockId?: string;
-    teamId?: string;
-  }): Promise<AppResponse> {
+  private blockActionPayload(input: BlockActionInput): Args {
     const teamId = input.teamId ?? this.teamId;
     const stored = this.find(input.channelId, input.messageTs);
     const found = findAction(stored?.blocks, input.actionId);
-    const payload = {
+    return {
       type: 'block_actions',
       user: {
         id: input.userId,
@@ -439,25 +580,17 @@ export class SlackEmulator extends EventEmitter {
         },
       ],
     };
-    return this.signedPost(
-      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
-      FORM,
-    );
   }
 
-  /** Sends an Events API `event_callback`; `retryNum` adds Slack's retry headers. */
-  sendEvent(
-    event: Record<string, unknown>,
-    options: { eventId?: string; retryNum?: number } = {},
-  ): Promise<AppResponse> {
-    const envelope = {
+  private eventCallback(event: Record<string, unknown>, eventId?: string): Args {
+    return {
       token: VERIFICATION_TOKEN,
       team_id: this.teamId,
       context_team_id: this.teamId,
       api_app_id: APP_ID,
       event: { event_ts: this.clockTs(), ...event },
       type: 'event_callback',
-      event_id: options.eventId ?? `Ev0${hex(5).toUpperCase()}`,
+      event_id: eventId ?? `Ev0${hex(5).toUpperCase()}`,
       event_time: Math.floor(Date.now() / 1000),
       authorizations: [
         {
@@ -470,37 +603,65 @@ export class SlackEmulator extends EventEmitter {
       ],
       is_ext_shared_channel: false,
     };
-    const headers: Record<string, string> =
-      options.retryNum === undefined
-        ? {}
-        : { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout' };
-    return this.signedPost(JSON.stringify(envelope), 'application/json', { headers });
   }
 
   /**
-   * POSTs a raw body to the app, signed like Slack (`v0=` HMAC-SHA256 of `v0:{timestamp}:{body}`).
-   * `timestamp` (seconds) allows stale requests, `signature` forged ones (`null`: no signature header),
-   * `omitTimestamp` drops the timestamp header; `headers` adds headers.
+   * Sends an envelope on the newest Socket Mode connection (Slack picks one of them) and waits
+   * for the app's `{envelope_id, payload?}` answer.
    */
-  signedPost(
-    rawBody: string,
-    contentType: string,
-    options: {
-      timestamp?: number;
-      signature?: string | null;
-      omitTimestamp?: boolean;
-      headers?: Record<string, string>;
-    } = {},
-  ): Promise<AppResponse> {
-    const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-    const headers: Record<string, string> = { 'content-type': contentType, ...options.headers };
-    if (!options.omitTimestamp) headers['x-slack-request-timestamp'] = String(timestamp);
-    const signature =
-      options.signature === undefined
-        ? `v0=${createHmac('sha256', this.signingSecret).update(`v0:${timestamp}:${rawBody}`).digest('hex')}`
-        : options.signature;
-    if (signature !== null) headers['x-slack-signature'] = signature;
-    return this.postToApp(rawBody, headers);
+  private deliver(
+    type: 'slash_commands' | 'interactive' | 'events_api',
+    payload: Args,
+    acceptsResponsePayload: boolean,
+    { timeoutMs = 3000 }: SocketDeliveryOptions,
+    extra: Args = {},
+  ): Promise<SocketAck> {
+    const socket = [...this.wss.clients].reverse().find((ws) => ws.readyState === WebSocket.OPEN);
+    if (!socket) {
+      return Promise.reject(
+        new Error('SlackEmulator: no Socket Mode connection; did the app start with an app token?'),
+      );
+    }
+    const envelopeId = randomUUID();
+    const started = performance.now();
+    return new Promise<SocketAck>((resolve, reject) => {
+      const settle = () => {
+        clearTimeout(timer);
+        this.pendingAcks.delete(envelopeId);
+      };
+      const timer = setTimeout(() => {
+        settle();
+        reject(
+          new Error(
+            `SlackEmulator: the app did not ack the ${type} envelope ${envelopeId} within ${timeoutMs} ms`,
+          ),
+        );
+      }, timeoutMs);
+      this.pendingAcks.set(envelopeId, {
+        resolve: (ack) => {
+          settle();
+          const elapsedMs = Math.round(performance.now() - started);
+          resolve({
+            envelope_id: envelopeId,
+            ...(isObj(ack.payload) ? { payload: ack.payload } : {}),
+            elapsedMs,
+          });
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+      });
+      socket.send(
+        JSON.stringify({
+          envelope_id: envelopeId,
+          type,
+          payload,
+          accepts_response_payload: acceptsResponsePayload,
+          ...extra,
+        }),
+      );
+    });
   }
 
   private postToApp(body: string, headers: Record<string, string>): Promise<AppResponse> {
@@ -589,7 +750,12 @@ export class SlackEmulator extends EventEmitter {
     const handler = this.methods[method];
     if (!handler) return fail('unknown_method');
     if (!token) return fail('not_authed');
-    if (token !== this.token) return fail('invalid_auth');
+    // Only apps.connections.open takes the app-level token; every other method the bot token.
+    const expected = method === 'apps.connections.open' ? this.appToken : this.token;
+    if (token !== expected) {
+      const known = token === this.token || token === this.appToken;
+      return fail(known ? 'not_allowed_token_type' : 'invalid_auth');
+    }
     return handler(args);
   }
 
@@ -604,6 +770,11 @@ export class SlackEmulator extends EventEmitter {
         bot_id: this.botId,
         is_enterprise_install: false,
       }),
+    'apps.connections.open': () => {
+      const ticket = hex(16);
+      this.tickets.add(ticket);
+      return ok({ url: `${this.url.replace(/^http/, 'ws')}/socket-mode?ticket=${ticket}` });
+    },
     'chat.postMessage': (args) => this.postMessage(args),
     'chat.update': (args) => this.update(args),
     'chat.postEphemeral': (args) => {
@@ -800,6 +971,35 @@ export class SlackEmulator extends EventEmitter {
     }
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end('ok');
+  }
+
+  /** A WebSocket upgrade: only to `/socket-mode` with a ticket from `apps.connections.open`. */
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', this.url);
+    if (
+      url.pathname !== '/socket-mode' ||
+      !this.tickets.delete(url.searchParams.get('ticket') ?? '')
+    ) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('error', () => ws.terminate()); // a broken peer must not crash the emulator
+      ws.on('message', (data) => {
+        const ack = tryJson(data.toString());
+        if (isObj(ack) && typeof ack.envelope_id === 'string')
+          this.pendingAcks.get(ack.envelope_id)?.resolve(ack);
+      });
+      // ws answers pings by itself; Slack's first message is `hello`.
+      ws.send(
+        JSON.stringify({
+          type: 'hello',
+          num_connections: this.wss.clients.size,
+          debug_info: { host: 'emulator' },
+          connection_info: { app_id: APP_ID },
+        }),
+      );
+    });
   }
 
   // ---- Helpers ----
