@@ -170,6 +170,11 @@ export function loadConfig(env: Environment = process.env, role: Role = 'all'): 
   return result.data;
 }
 
+/** The process's own configuration: what `npm start` runs with. */
+export function loadProcessConfig(role: Role): Config {
+  return loadConfig(process.env, role);
+}
+
 /** The demo's few settings: it makes up the rest (a local Slack, a local feed, a temp database). */
 export function loadDemoConfig(
   env: Environment = process.env,

@@ -1,5 +1,5 @@
 import { LogLevel } from '@slack/bolt';
-import { ConfigError, loadConfig, type Role } from './config';
+import { ConfigError, loadProcessConfig, type Role } from './config';
 import { createLogger } from './logger';
 import { StartupError } from './errors';
 import { startPaperboy } from './paperboy';
@@ -19,7 +19,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   let config;
   try {
-    config = loadConfig(process.env, role);
+    config = loadProcessConfig(role);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`${error.message}\nSee .env.example for every setting.`);

@@ -1,10 +1,5 @@
+import type { CommandReply } from '../support/cards';
 import { startHarness, type Harness } from '../support/harness';
-
-interface CommandReply {
-  response_type?: string;
-  text?: string;
-  blocks?: unknown[];
-}
 
 describe('/papers: help, follow and unfollow', () => {
   let h: Harness;

@@ -1,15 +1,9 @@
 import { loadHfFixture } from '../support/feed-server';
-import { paperIdOf, upvoteLabelOf } from '../support/cards';
+import { paperIdOf, upvoteLabelOf, type CommandReply } from '../support/cards';
 import { startHarness, type Harness } from '../support/harness';
 
 const ITEMS = loadHfFixture().slice(0, 1) as Array<{ paper: { id: string } }>;
 const PAPER = ITEMS[0]!.paper.id;
-
-interface CommandReply {
-  response_type?: string;
-  text?: string;
-  blocks?: unknown[];
-}
 
 describe('Socket Mode: the app works over the WebSocket alone, with no HTTP receiver', () => {
   let h: Harness;

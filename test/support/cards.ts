@@ -20,3 +20,10 @@ export function upvoteLabelOf(message: PostedMessage | undefined): string | unde
   }
   return undefined;
 }
+
+/** What a `/papers` ack carries back to Slack. */
+export interface CommandReply {
+  response_type?: string;
+  text?: string;
+  blocks?: unknown[];
+}
