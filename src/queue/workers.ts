@@ -13,7 +13,6 @@ export interface WorkerSpec {
 }
 
 export interface RunningWorkers {
-  workers: Worker[];
   /** Stops taking jobs, waits up to `timeoutMs` for active ones, then force-closes. */
   close(timeoutMs?: number): Promise<void>;
 }
@@ -50,7 +49,6 @@ export function startWorkers(
     return worker;
   });
   return {
-    workers,
     async close(timeoutMs = 10_000) {
       if (!(await settlesWithin(Promise.all(workers.map((w) => w.close())), timeoutMs))) {
         // Active jobs are handed back: BullMQ's stalled-job check returns them to the queue.

@@ -1,14 +1,12 @@
 import { truncate } from '../../domain/text';
 
-/** Block Kit's limits (over them Slack answers `invalid_blocks`); the builders cut text to these. */
+/**
+ * The Block Kit limits the builders cut outside text to (over them Slack answers `invalid_blocks`).
+ * Only the limits some builder needs are here; add one when a builder starts to need it.
+ */
 export const LIMITS = {
-  blocksPerMessage: 50,
+  /** Section text, and each context element's text. */
   sectionText: 3000,
-  headerText: 150,
-  contextElements: 10,
-  buttonText: 75,
-  buttonValue: 2000,
-  url: 3000,
   /** Not documented: past about 12,000 characters across all blocks Slack answers `msg_blocks_too_long`. */
   messageText: 12000,
   /** The top-level `text` fallback: Slack truncates past 40,000, notifications show far less. */
