@@ -1,4 +1,5 @@
 import type { FeedId, Paper } from '../domain/paper';
+import type { SearchQuery } from '../domain/search-query';
 
 /** A channel in a workspace. Slack ids are only unique within a workspace. */
 export interface ChannelRef {
@@ -25,6 +26,42 @@ export interface VoteResult {
   voted: boolean;
   /** The paper's team vote count in the workspace after the toggle. */
   count: number;
+}
+
+/** A piece of a search snippet; `match` marks the words the query matched (shown in bold). */
+export interface SnippetPart {
+  text: string;
+  match: boolean;
+}
+
+export interface SearchHit {
+  paper: Paper;
+  /** The paper's team vote count in the searching workspace. */
+  teamVotes: number;
+  /** About a line of the abstract around the matched words (the abstract's start when none matched there). */
+  snippet: SnippetPart[];
+}
+
+export interface SearchResults {
+  hits: SearchHit[];
+  /** Every match, not only this page's. */
+  total: number;
+}
+
+/** Which slice of the ranked results to return. */
+export interface PageRequest {
+  offset: number;
+  limit: number;
+}
+
+/** A paper the workspace posted, with what the team made of it. */
+export interface TopPaper {
+  paper: Paper;
+  teamVotes: number;
+  /** Thread replies across every card of the paper in the workspace. */
+  replies: number;
+  /** The paper's first card in the workspace: where its discussion lives. */
+  firstCard: Delivery;
 }
 
 /**
@@ -70,6 +107,37 @@ export interface Store {
   findDelivery(channel: ChannelRef, paperId: string): Promise<Delivery | undefined>;
   /** Every card of a paper in a workspace, oldest first. */
   deliveriesOf(workspaceId: string, paperId: string): Promise<Delivery[]>;
+
+  /**
+   * Full-text search over title, abstract, authors and keywords of every paper in the store, with
+   * stemming (`tokenizers` finds `tokenizer`). `relevance` ranks a title match above an abstract
+   * match (BM25 with column weights), nudged by votes (team and HF) and recency as of `now`;
+   * `votes` ranks by team votes then HF upvotes; `new` by publication date. The query is data:
+   * adapters quote every word, so no input changes the query's meaning or raises an error.
+   */
+  search(
+    workspaceId: string,
+    query: SearchQuery,
+    page: PageRequest,
+    now: Date,
+  ): Promise<SearchResults>;
+
+  /**
+   * The workspace's most valued papers among those first posted in it at or after `since` (all
+   * time when undefined): team votes first, then thread replies, then HF upvotes.
+   */
+  topPapers(workspaceId: string, since: Date | undefined, limit: number): Promise<TopPaper[]>;
+
+  /**
+   * Adds `delta` (negative for deleted replies) to the reply count of the card posted as
+   * `messageTs` in a channel, never going below zero. Returns the card's count after, or
+   * undefined when no card of ours has that ts.
+   */
+  countThreadReplies(
+    channel: ChannelRef,
+    messageTs: string,
+    delta: number,
+  ): Promise<number | undefined>;
 
   close(): Promise<void>;
 }

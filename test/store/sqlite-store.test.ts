@@ -2,10 +2,11 @@ import Database from 'better-sqlite3';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations';
 import { migrate, SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { tempDatabase } from '../support/harness';
-import { describeStoreContract } from './store-contract';
+import { describeSearchContract } from './search-contract';
+import { describeStoreContract, type OpenedStore } from './store-contract';
 import { minimalPaper as paper } from '../support/papers';
 
-describeStoreContract('SQLite', async () => {
+async function openSqlite(): Promise<OpenedStore> {
   const db = tempDatabase();
   const store = SqliteStore.open(db.file);
   return {
@@ -15,7 +16,10 @@ describeStoreContract('SQLite', async () => {
       db.remove();
     },
   };
-});
+}
+
+describeStoreContract('SQLite', openSqlite);
+describeSearchContract('SQLite', openSqlite);
 
 /** Opens a second, independent connection on the store's file, runs `fn`, and closes it. */
 function withConnection<T>(file: string, fn: (db: Database.Database) => T): T {
@@ -132,7 +136,7 @@ describe('SqliteStore (SQLite specifics)', () => {
             .pluck()
             .all() as number[],
       );
-      expect(rows).toHaveLength(1);
+      expect(rows).toHaveLength(MIGRATIONS.length);
       expect(rows).toEqual(MIGRATIONS.map((m) => m.version));
       // Reopening kept the data.
       expect((await second.getPaper('2506.00001'))?.title).toBe('Paper 2506.00001');

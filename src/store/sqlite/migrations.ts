@@ -87,4 +87,38 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX deliveries_by_paper ON deliveries (workspace_id, paper_id);
     `,
   },
+  {
+    version: 2,
+    name: 'author names index, reply counts, date index',
+    sql: `
+      -- One row per author of a paper, so that author:"Wei Li" matches within one name and never
+      -- across two neighbours ("… Wei, Li Zhang"). rowid = paper seq * 4096 + position: a paper's
+      -- rows are one rowid range, cheap to replace. No stemming: names are not English words.
+      CREATE VIRTUAL TABLE author_names USING fts5(
+        name, tokenize = 'unicode61 remove_diacritics 2'
+      );
+      CREATE TRIGGER author_names_insert AFTER INSERT ON papers BEGIN
+        INSERT INTO author_names (rowid, name)
+        SELECT new.seq * 4096 + key, value FROM json_each(new.authors) WHERE key < 4096;
+      END;
+      CREATE TRIGGER author_names_update AFTER UPDATE OF authors ON papers
+      WHEN old.authors IS NOT new.authors
+      BEGIN
+        DELETE FROM author_names WHERE rowid BETWEEN old.seq * 4096 AND old.seq * 4096 + 4095;
+        INSERT INTO author_names (rowid, name)
+        SELECT new.seq * 4096 + key, value FROM json_each(new.authors) WHERE key < 4096;
+      END;
+      CREATE TRIGGER author_names_delete AFTER DELETE ON papers BEGIN
+        DELETE FROM author_names WHERE rowid BETWEEN old.seq * 4096 AND old.seq * 4096 + 4095;
+      END;
+      INSERT INTO author_names (rowid, name)
+      SELECT p.seq * 4096 + j.key, j.value FROM papers p, json_each(p.authors) j WHERE j.key < 4096;
+
+      -- Thread replies per card, counted from Slack's message events.
+      ALTER TABLE deliveries ADD COLUMN reply_count INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX deliveries_by_ts ON deliveries (workspace_id, channel_id, message_ts);
+
+      CREATE INDEX papers_published ON papers (published_at);
+    `,
+  },
 ];

@@ -3,8 +3,38 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { FeedId, Paper } from '../../domain/paper';
 import { isFeedId } from '../../domain/paper';
-import type { ChannelRef, Delivery, Store, UpsertResult, VoteResult } from '../store';
+import type { SearchQuery } from '../../domain/search-query';
+import { leadingSnippet, MATCH_END, MATCH_START, SNIPPET_WORDS, snippetParts } from '../snippet';
+import type {
+  ChannelRef,
+  Delivery,
+  PageRequest,
+  SearchResults,
+  Store,
+  TopPaper,
+  UpsertResult,
+  VoteResult,
+} from '../store';
+import { ftsColumnMatch, ftsExpression } from './fts-query';
 import { MIGRATIONS, type Migration } from './migrations';
+
+/**
+ * Relevance: BM25 with column weights (title, abstract, authors, keywords), so a title match
+ * outranks an abstract match; then small boosts, each at most a few tens of percent, for votes
+ * (HF upvotes plus team votes, which count more) and for recency (fading over about a month).
+ */
+const BM25_WEIGHTS = '10.0, 1.0, 3.0, 2.0';
+const VOTES_BOOST = 0.05;
+const TEAM_VOTE_WEIGHT = 5;
+const RECENCY_BOOST = 0.25;
+const RECENCY_FADE_MS = 30 * 24 * 3600 * 1000;
+/**
+ * The papers matching `@match`, with their BM25 score. Materialized: FTS5 computes `bm25()` only
+ * in a plain scan of its own table, not under the window function that counts the results.
+ */
+const MATCHED_CTE = `WITH matched AS MATERIALIZED (
+  SELECT rowid AS seq, bm25(papers_fts, ${BM25_WEIGHTS}) AS bm25
+  FROM papers_fts WHERE papers_fts MATCH @match)`;
 
 interface PaperRow {
   id: string;
@@ -21,6 +51,9 @@ interface PaperRow {
   ai_summary: string | null;
   ai_keywords: string | null;
 }
+
+type SearchRow = PaperRow & { seq: number; team_votes: number; total: number };
+type TopRow = PaperRow & { team_votes: number; replies: number; first_posted: number };
 
 interface DeliveryRow {
   workspace_id: string;
@@ -300,6 +333,145 @@ export class SqliteStore implements Store {
       )
       .all(workspaceId, paperId) as DeliveryRow[];
     return rows.map(rowToDelivery);
+  }
+
+  async search(
+    workspaceId: string,
+    query: SearchQuery,
+    page: PageRequest,
+    now: Date,
+  ): Promise<SearchResults> {
+    const match = ftsExpression(query.include, 'AND');
+    const exclude = ftsExpression(query.exclude, 'OR');
+    const params: Record<string, string | number> = {
+      workspace: workspaceId,
+      now: now.getTime(),
+      limit: page.limit,
+      offset: page.offset,
+    };
+    const where: string[] = [];
+    if (match) params['match'] = match;
+    if (exclude) {
+      where.push('p.seq NOT IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH @exclude)');
+      params['exclude'] = exclude;
+    }
+    query.authors.forEach((name, index) => {
+      where.push(
+        `p.seq IN (SELECT rowid / 4096 FROM author_names WHERE author_names MATCH @author${index})`,
+      );
+      params[`author${index}`] = ftsColumnMatch('name', name);
+    });
+    if (query.since) {
+      where.push('p.published_at >= @since');
+      params['since'] = query.since.getTime();
+    }
+    if (query.until) {
+      where.push('p.published_at < @until');
+      params['until'] = query.until.getTime();
+    }
+    const relevance = `(-m.bm25)
+      * (1 + ${VOTES_BOOST} * ln(1 + COALESCE(p.hf_upvotes, 0) + ${TEAM_VOTE_WEIGHT} * team_votes))
+      * (1 + ${RECENCY_BOOST} * exp(-max(@now - p.published_at, 0) / ${RECENCY_FADE_MS}.0))`;
+    const order =
+      query.sort === 'votes'
+        ? 'team_votes DESC, COALESCE(p.hf_upvotes, 0) DESC, p.published_at DESC'
+        : query.sort === 'relevance' && match
+          ? `${relevance} DESC, p.published_at DESC`
+          : // Without words there is no relevance to rank by: newest first.
+            'p.published_at DESC';
+    const rows = this.db
+      .prepare(
+        `${match ? MATCHED_CTE : ''}
+         SELECT p.*, COALESCE(v.n, 0) AS team_votes, COUNT(*) OVER () AS total
+         FROM ${match ? 'matched m JOIN papers p ON p.seq = m.seq' : 'papers p'}
+         LEFT JOIN (SELECT paper_id, COUNT(*) AS n FROM votes WHERE workspace_id = @workspace
+                    GROUP BY paper_id) v ON v.paper_id = p.id
+         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY ${order}, p.seq DESC
+         LIMIT @limit OFFSET @offset`,
+      )
+      .all(params) as SearchRow[];
+    const snippet = this.db.prepare(
+      `SELECT snippet(papers_fts, 1, '${MATCH_START}', '${MATCH_END}', '…', ${SNIPPET_WORDS})
+       FROM papers_fts WHERE papers_fts MATCH ? AND rowid = ?`,
+    );
+    const hits = rows.map((row) => {
+      const paper = rowToPaper(row);
+      const marked = match
+        ? (snippet.pluck().get(match, row.seq) as string | undefined)
+        : undefined;
+      return {
+        paper,
+        teamVotes: row.team_votes,
+        snippet: marked ? snippetParts(marked) : leadingSnippet(paper.abstract),
+      };
+    });
+    const total = rows[0]?.total ?? (page.offset > 0 ? this.countMatches(match, where, params) : 0);
+    return { hits, total };
+  }
+
+  /** The number of matches alone, for a page past the end (which has no row to carry the total). */
+  private countMatches(
+    match: string | undefined,
+    where: string[],
+    params: Record<string, string | number>,
+  ): number {
+    return this.db
+      .prepare(
+        `${match ? MATCHED_CTE : ''}
+         SELECT COUNT(*) FROM ${match ? 'matched m JOIN papers p ON p.seq = m.seq' : 'papers p'}
+         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+      )
+      .pluck()
+      .get(params) as number;
+  }
+
+  async topPapers(
+    workspaceId: string,
+    since: Date | undefined,
+    limit: number,
+  ): Promise<TopPaper[]> {
+    const rows = this.db
+      .prepare(
+        `WITH posted AS (
+           SELECT paper_id, MIN(posted_at) AS first_posted, SUM(reply_count) AS replies
+           FROM deliveries WHERE workspace_id = @workspace GROUP BY paper_id
+         )
+         SELECT p.*, posted.replies, posted.first_posted, COALESCE(v.n, 0) AS team_votes
+         FROM posted JOIN papers p ON p.id = posted.paper_id
+         LEFT JOIN (SELECT paper_id, COUNT(*) AS n FROM votes WHERE workspace_id = @workspace
+                    GROUP BY paper_id) v ON v.paper_id = p.id
+         WHERE posted.first_posted >= @since
+         ORDER BY team_votes DESC, posted.replies DESC, COALESCE(p.hf_upvotes, 0) DESC,
+           posted.first_posted DESC, p.id
+         LIMIT @limit`,
+      )
+      .all({ workspace: workspaceId, since: since?.getTime() ?? 0, limit }) as TopRow[];
+    const firstCard = this.db.prepare(
+      `SELECT * FROM deliveries WHERE workspace_id = ? AND paper_id = ?
+       ORDER BY posted_at, channel_id LIMIT 1`,
+    );
+    return rows.map((row) => ({
+      paper: rowToPaper(row),
+      teamVotes: row.team_votes,
+      replies: row.replies,
+      firstCard: rowToDelivery(firstCard.get(workspaceId, row.id) as DeliveryRow),
+    }));
+  }
+
+  async countThreadReplies(
+    channel: ChannelRef,
+    messageTs: string,
+    delta: number,
+  ): Promise<number | undefined> {
+    return this.db
+      .prepare(
+        `UPDATE deliveries SET reply_count = max(reply_count + ?, 0)
+         WHERE workspace_id = ? AND channel_id = ? AND message_ts = ?
+         RETURNING reply_count`,
+      )
+      .pluck()
+      .get(delta, channel.workspaceId, channel.channelId, messageTs) as number | undefined;
   }
 
   async close(): Promise<void> {
