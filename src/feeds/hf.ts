@@ -1,28 +1,16 @@
 import { tz } from '@date-fns/tz';
-import { format, isValid, parseISO, subDays } from 'date-fns';
+import { format, subDays } from 'date-fns';
 import { z } from 'zod';
 import { canonicalArxivId } from '../domain/arxiv-id';
 import type { Paper } from '../domain/paper';
 import { collapseWhitespace } from '../domain/text';
 import type { Logger } from '../logger';
+import { nonEmpty, parseDate, show, typeName } from './fields';
 import { FeedError, fetchJson, type FetchJsonOptions } from './http';
+import type { FeedBatch, SkippedItem } from './types';
 
-/** A feed item that could not become a {@link Paper}, and why. */
-export interface SkippedItem {
-  /** Position of the item in its day's feed (0-based, across pages). */
-  index: number;
-  /** The item's arXiv id (canonical when valid, else as given), when it had one. */
-  id?: string;
-  /** In plain words, e.g. `missing title`. */
-  reason: string;
-  /** The feed day (`YYYY-MM-DD`, UTC) the item came from. */
-  date?: string;
-}
-
-export interface FeedBatch {
-  papers: Paper[];
-  skipped: SkippedItem[];
-}
+// The batch types moved to ./types (the arXiv client shares them); re-exported for callers of old.
+export type { FeedBatch, SkippedItem } from './types';
 
 export interface HfClientOptions {
   /** The HF API root, e.g. `https://huggingface.co/api`; a trailing slash is tolerated. */
@@ -44,6 +32,14 @@ export interface HfClient {
    * {@link FeedError}, thrown once `fetchJson`'s retries are spent.
    */
   fetchDaily(now: Date): Promise<FeedBatch>;
+  /**
+   * One paper by its arXiv id (`GET /papers/{id}`), for a paper the store does not have. A
+   * versioned id is taken without its version. Undefined when HF does not know the paper (HTTP
+   * 404) or answers with a paper that cannot be normalized (logged); any other failure is a
+   * {@link FeedError}, as `fetchJson` gives it. Throws a `TypeError` for a string that is not an
+   * arXiv id (the caller's to check).
+   */
+  fetchPaper(id: string): Promise<Paper | undefined>;
 }
 
 export const HF_MAX_PAGE_SIZE = 100;
@@ -116,7 +112,42 @@ export function createHfClient(options: HfClientOptions): HfClient {
     logger.warn(`stopped reading HF daily papers for ${date} after ${maxPages} pages`);
   }
 
+  async function fetchPaper(rawId: string): Promise<Paper | undefined> {
+    const id = canonicalArxivId(rawId);
+    if (id === undefined) throw new TypeError(`not an arXiv id: ${show(rawId)}`);
+    // Old-style ids keep their slash as a path separator, as in HF's own paper URLs.
+    const url = `${baseUrl}/papers/${id.split('/').map(encodeURIComponent).join('/')}`;
+    let body: unknown;
+    try {
+      body = await fetchJson(url, fetchOptions);
+    } catch (error) {
+      // Not knowing a paper is an answer, not a failure: the caller says so to the user.
+      if (error instanceof FeedError && error.kind === 'http' && error.status === 404) {
+        logger.debug(`HF does not know paper ${id}`);
+        return undefined;
+      }
+      throw error;
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new FeedError('bad_json', `expected a JSON object from ${url}, got ${typeName(body)}`, {
+        url,
+      });
+    }
+    const result = normalizeHfPaper(body);
+    if (!result.ok) {
+      logger.warn(`skipped HF paper ${id}: ${result.reason}`);
+      return undefined;
+    }
+    if (result.paper.id !== id) {
+      // Never show the user another paper than the one asked for.
+      logger.warn(`skipped HF paper ${id}: the answer is paper ${result.paper.id}`);
+      return undefined;
+    }
+    return result.paper;
+  }
+
   return {
+    fetchPaper,
     async fetchDaily(now) {
       const today = format(now, 'yyyy-MM-dd', { in: UTC });
       const yesterday = format(subDays(now, 1, { in: UTC }), 'yyyy-MM-dd', { in: UTC });
@@ -154,6 +185,8 @@ const hfPaperSchema = z.looseObject({
   projectPage: optionalText,
   ai_summary: optionalText,
   ai_keywords: optionalList(optionalText),
+  // Only on `GET /api/papers/{id}`: a daily item has it beside `paper`, not in it.
+  numComments: optionalCount,
 });
 
 const hfItemSchema = z.looseObject({
@@ -177,10 +210,42 @@ export function normalizeHfItem(raw: unknown): NormalizeResult {
   const parsed = hfItemSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, reason: `not an object (got ${typeName(raw)})` };
   const item = parsed.data;
-  const paper = item.paper;
+  // The item-level copies of title, summary and date stand in for missing ones of the paper.
+  return normalizePaper(item.paper, item, 'paper.id');
+}
 
+/**
+ * Turns the answer of HF's `GET /api/papers/{id}` (the `paper` object of a daily item, with
+ * `numComments` beside its fields) into a {@link Paper}, or says why it cannot, by the same rules
+ * as {@link normalizeHfItem}.
+ */
+export function normalizeHfPaper(raw: unknown): NormalizeResult {
+  const parsed = hfPaperSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, reason: `not an object (got ${typeName(raw)})` };
+  return normalizePaper(parsed.data, { numComments: parsed.data.numComments }, 'id');
+}
+
+type HfPaper = z.infer<typeof hfPaperSchema>;
+
+/** What a daily item carries beside its `paper`; a single-paper answer has only `numComments`. */
+interface HfPaperContext {
+  title?: string;
+  summary?: string;
+  publishedAt?: unknown;
+  numComments?: number;
+}
+
+/**
+ * The one normalizer behind both HF shapes. `idField` names the id in skip reasons, as the feed
+ * spells it (`paper.id` in a daily item, `id` in a single-paper answer).
+ */
+function normalizePaper(
+  paper: HfPaper | undefined,
+  context: HfPaperContext,
+  idField: string,
+): NormalizeResult {
   if (paper?.id === undefined || paper.id === null || paper.id === '') {
-    return { ok: false, reason: 'missing paper.id' };
+    return { ok: false, reason: `missing ${idField}` };
   }
   const id = typeof paper.id === 'string' ? canonicalArxivId(paper.id) : undefined;
   if (id === undefined) {
@@ -188,10 +253,10 @@ export function normalizeHfItem(raw: unknown): NormalizeResult {
     return { ok: false, reason: `not an arXiv id: ${show(paper.id)}`, ...given };
   }
 
-  const title = collapseWhitespace(paper.title ?? item.title ?? '');
+  const title = collapseWhitespace(paper.title ?? context.title ?? '');
   if (title === '') return { ok: false, reason: 'missing title', id };
 
-  const rawPublishedAt = paper.publishedAt ?? item.publishedAt;
+  const rawPublishedAt = paper.publishedAt ?? context.publishedAt;
   if (rawPublishedAt === undefined || rawPublishedAt === null) {
     return { ok: false, reason: 'missing publishedAt', id };
   }
@@ -207,12 +272,12 @@ export function normalizeHfItem(raw: unknown): NormalizeResult {
     paper: withoutUndefined<Paper>({
       id,
       title,
-      abstract: collapseWhitespace(paper.summary ?? item.summary ?? ''),
+      abstract: collapseWhitespace(paper.summary ?? context.summary ?? ''),
       authors,
       publishedAt,
       featuredAt: parseDate(paper.submittedOnDailyAt),
       hfUpvotes: paper.upvotes,
-      hfComments: item.numComments,
+      hfComments: context.numComments,
       githubRepo:
         paper.githubRepo === undefined ? undefined : normalizeGithubRepo(paper.githubRepo),
       githubStars: paper.githubStars,
@@ -256,12 +321,6 @@ export function normalizeGithubRepo(raw: string): string | undefined {
   return `https://github.com/${owner}/${repo}`;
 }
 
-function parseDate(value: unknown): Date | undefined {
-  if (typeof value !== 'string') return undefined;
-  const date = parseISO(value.trim());
-  return isValid(date) ? date : undefined;
-}
-
 function httpUrl(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   try {
@@ -272,25 +331,7 @@ function httpUrl(value: string | undefined): string | undefined {
   }
 }
 
-/** The whitespace-collapsed text, or undefined when there is none. */
-function nonEmpty(value: string | undefined): string | undefined {
-  const text = value === undefined ? '' : collapseWhitespace(value);
-  return text === '' ? undefined : text;
-}
-
 /** Drops `undefined` optional fields, so a paper carries only what the feed said. */
 function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
-
-function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  return Array.isArray(value) ? 'array' : typeof value;
-}
-
-/** A value quoted for a reason, short enough for a log line. */
-function show(value: unknown): string {
-  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-  const short = text.length > 40 ? `${text.slice(0, 40)}…` : text;
-  return typeof value === 'string' ? `'${short}'` : short;
 }

@@ -7,9 +7,11 @@ import type { Logger } from '../logger';
  * - `too_large`: the body is over the byte cap;
  * - `http`: a non-2xx status;
  * - `bad_json`: a 2xx answer whose body is not JSON (or not the JSON shape the client expects);
+ * - `bad_body`: a 2xx answer in another format (XML) that is malformed or not the document the
+ *   client expects (an HTML page instead of an Atom feed, say);
  * - `network`: the connection failed (refused, reset, DNS…).
  */
-export type FeedErrorKind = 'timeout' | 'too_large' | 'http' | 'bad_json' | 'network';
+export type FeedErrorKind = 'timeout' | 'too_large' | 'http' | 'bad_json' | 'bad_body' | 'network';
 
 export interface FeedErrorDetails {
   url: string;
@@ -43,7 +45,8 @@ export class FeedError extends Error {
   }
 }
 
-export interface FetchJsonOptions {
+/** How {@link fetchText} and {@link fetchJson} make their requests. */
+export interface FetchOptions {
   /** Time allowed per attempt for the whole answer, headers and body, in ms. Default 10 000. */
   timeoutMs?: number;
   /** Largest body accepted, in bytes. Default 5 MiB. */
@@ -60,8 +63,21 @@ export interface FetchJsonOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Receives one `warn` per retry, with the reason. */
   logger?: Logger;
-  /** Extra request headers; they override the defaults (`User-Agent`, `Accept`). */
+  /**
+   * Extra request headers; they override the defaults (`User-Agent`, and `Accept`: any type for
+   * {@link fetchText}, `application/json` for {@link fetchJson}).
+   */
   headers?: Record<string, string>;
+}
+
+/** The options of {@link fetchJson}: the same as {@link fetchText}'s. */
+export type FetchJsonOptions = FetchOptions;
+
+/** A 2xx answer's body, read in full within the time and size limits. */
+export interface FetchedText {
+  text: string;
+  /** The media type of `Content-Type`, without parameters (`application/json`), when sent. */
+  contentType?: string;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -73,7 +89,7 @@ export const MAX_RETRY_DELAY_MS = 60_000;
 
 const DEFAULT_HEADERS: Record<string, string> = {
   'User-Agent': 'Paperboy (+https://github.com/paperboy)',
-  Accept: 'application/json',
+  Accept: '*/*',
 };
 
 /** How much of an unexpected body to quote in an error message. */
@@ -82,11 +98,12 @@ const SNIPPET_CHARS = 60;
 const SNIPPET_BYTES = 4 * 1024;
 
 /**
- * GETs `url` and parses its body as JSON, retrying retryable failures (network errors, timeouts,
+ * GETs `url` and returns its body as text, retrying retryable failures (network errors, timeouts,
  * 429, 5xx) with backoff. Every failure is a {@link FeedError}; a malformed `url` throws a
- * `TypeError` at once (a bug in the caller, not worth retrying).
+ * `TypeError` at once (a bug in the caller, not worth retrying). Whether the text is what the
+ * caller expects (JSON, XML…) is the caller's to check.
  */
-export async function fetchJson(url: string, options: FetchJsonOptions = {}): Promise<unknown> {
+export async function fetchText(url: string, options: FetchOptions = {}): Promise<FetchedText> {
   new URL(url);
   const retries = options.retries ?? DEFAULT_RETRIES;
   const baseDelayMs = options.baseDelayMs ?? DEFAULT_BASE_DELAY_MS;
@@ -110,12 +127,38 @@ export async function fetchJson(url: string, options: FetchJsonOptions = {}): Pr
   }
 }
 
+/**
+ * GETs `url` and parses its body as JSON: {@link fetchText} (same limits, retries and errors),
+ * asking for `application/json`. A body that is not JSON is a `bad_json` {@link FeedError}, not
+ * retried: the same request would get the same answer.
+ */
+export async function fetchJson(url: string, options: FetchOptions = {}): Promise<unknown> {
+  const body = await fetchText(url, {
+    ...options,
+    // The caller's headers are applied after ours, so an `accept` of theirs, in any case, wins.
+    headers: { Accept: 'application/json', ...options.headers },
+  });
+  try {
+    return JSON.parse(body.text);
+  } catch (error) {
+    throw new FeedError('bad_json', `not JSON from ${url} (got ${describeBody(body)})`, {
+      url,
+      cause: error,
+    });
+  }
+}
+
+/** A body for an error message: its media type and its first characters, `text/html: '<!DOC…'`. */
+export function describeBody(body: FetchedText): string {
+  return `${body.contentType ?? 'no content type'}: ${quote(body.text)}`;
+}
+
 interface Limits {
   timeoutMs: number;
   maxBytes: number;
 }
 
-async function fetchOnce(url: string, headers: Headers, limits: Limits): Promise<unknown> {
+async function fetchOnce(url: string, headers: Headers, limits: Limits): Promise<FetchedText> {
   // One controller for the whole attempt: `fetch` resolves at the headers, and a body that
   // trickles or hangs afterwards must be cut off by the same deadline.
   const controller = new AbortController();
@@ -126,7 +169,7 @@ async function fetchOnce(url: string, headers: Headers, limits: Limits): Promise
   }, limits.timeoutMs);
   try {
     const response = await fetch(url, { headers, signal: controller.signal });
-    return await readJson(response, url, limits.maxBytes);
+    return await readText(response, url, limits.maxBytes);
   } catch (error) {
     if (error instanceof FeedError) throw error;
     if (timedOut) {
@@ -146,7 +189,7 @@ async function fetchOnce(url: string, headers: Headers, limits: Limits): Promise
   }
 }
 
-async function readJson(response: Response, url: string, maxBytes: number): Promise<unknown> {
+async function readText(response: Response, url: string, maxBytes: number): Promise<FetchedText> {
   if (!response.ok) {
     const { bytes } = await readCapped(response.body, SNIPPET_BYTES).catch(() => ({
       bytes: new Uint8Array(),
@@ -168,16 +211,9 @@ async function readJson(response: Response, url: string, maxBytes: number): Prom
   const { bytes, overflow } = await readCapped(response.body, maxBytes);
   if (overflow) throw tooLarge();
 
+  const contentType = response.headers.get('content-type')?.split(';')[0]?.trim();
   const text = decode(bytes);
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const type = response.headers.get('content-type')?.split(';')[0]?.trim() || 'no content type';
-    throw new FeedError('bad_json', `not JSON from ${url} (got ${type}: ${quote(text)})`, {
-      url,
-      cause: error,
-    });
-  }
+  return contentType ? { text, contentType } : { text };
 }
 
 /** Reads a body up to `cap` bytes, cancelling the stream (and reporting overflow) past it. */

@@ -1,6 +1,11 @@
 import { LogLevel } from '@slack/bolt';
 import type { Paper } from '../../src/domain/paper';
-import { createHfClient, normalizeGithubRepo, normalizeHfItem } from '../../src/feeds/hf';
+import {
+  createHfClient,
+  normalizeGithubRepo,
+  normalizeHfItem,
+  normalizeHfPaper,
+} from '../../src/feeds/hf';
 import type { HfClientOptions } from '../../src/feeds/hf';
 import { FeedError } from '../../src/feeds/http';
 import { createLogger } from '../../src/logger';
@@ -255,6 +260,118 @@ describe('hostile and malformed items', () => {
     ]);
     expect(warnings).toHaveLength(6);
     expect(warnings[0]).toContain(`skipped HF item 1 (2406.12340) of ${TODAY}: missing title`);
+  });
+});
+
+describe('fetchPaper', () => {
+  /** What `GET /api/papers/{id}` answers: a daily item's `paper`, with `numComments` in it. */
+  function paperAnswer(id: string, fields: Record<string, unknown> = {}) {
+    return { ...(item(id).paper as Record<string, unknown>), numComments: 4, ...fields };
+  }
+
+  it('normalizes the paper HF has', async () => {
+    server.setPaper(
+      '2406.07550',
+      paperAnswer('2406.07550', {
+        title: 'An Image is Worth\n 32 Tokens',
+        githubRepo: 'bytedance/1d-tokenizer',
+        githubStars: 900,
+        ai_summary: 'A 1D tokenizer.',
+        ai_keywords: ['tokenizer'],
+        projectPage: 'https://yucornetto.github.io/projects/titok.html',
+      }),
+    );
+    await expect(client().fetchPaper('2406.07550')).resolves.toEqual({
+      id: '2406.07550',
+      title: 'An Image is Worth 32 Tokens',
+      abstract: 'Abstract of 2406.07550.',
+      authors: ['Ada Lovelace'],
+      publishedAt: new Date('2025-06-01T17:59:00.000Z'),
+      hfUpvotes: 1,
+      hfComments: 4,
+      githubRepo: 'https://github.com/bytedance/1d-tokenizer',
+      githubStars: 900,
+      aiSummary: 'A 1D tokenizer.',
+      aiKeywords: ['tokenizer'],
+      projectPage: 'https://yucornetto.github.io/projects/titok.html',
+    });
+    expect(server.requests().map((request) => request.path)).toEqual(['/api/papers/2406.07550']);
+    expect(warnings).toEqual([]);
+  });
+
+  it('asks for the canonical id', async () => {
+    server.setPaper('2406.07550', paperAnswer('2406.07550'));
+    await expect(client().fetchPaper(' 2406.07550v3 ')).resolves.toMatchObject({
+      id: '2406.07550',
+    });
+    expect(server.requests()[0]?.path).toBe('/api/papers/2406.07550');
+  });
+
+  it('answers undefined for a paper HF does not know (404), without retrying', async () => {
+    await expect(client().fetchPaper('2406.99999')).resolves.toBeUndefined();
+    expect(server.requests()).toHaveLength(1);
+    expect(warnings).toEqual([]);
+  });
+
+  it('skips a paper it cannot normalize, and says so', async () => {
+    server.setPaper('2406.07550', paperAnswer('2406.07550', { title: undefined }));
+    await expect(client().fetchPaper('2406.07550')).resolves.toBeUndefined();
+    expect(warnings).toEqual([
+      expect.stringContaining('skipped HF paper 2406.07550: missing title'),
+    ]);
+  });
+
+  it('does not take another paper for the one asked for', async () => {
+    server.setPaper('2406.07550', paperAnswer('2406.07551'));
+    await expect(client().fetchPaper('2406.07550')).resolves.toBeUndefined();
+    expect(warnings).toEqual([expect.stringContaining('the answer is paper 2406.07551')]);
+  });
+
+  it('rejects an answer that is not a JSON object as bad_json', async () => {
+    server.setPaper('2406.07550', [paperAnswer('2406.07550')]);
+    await expect(client().fetchPaper('2406.07550')).rejects.toMatchObject({
+      kind: 'bad_json',
+      message: expect.stringContaining('expected a JSON object'),
+    });
+  });
+
+  it('rejects an HTML page as bad_json, without retrying', async () => {
+    server.pushFault({ body: '<!DOCTYPE html><html></html>', contentType: 'text/html' });
+    await expect(client().fetchPaper('2406.07550')).rejects.toMatchObject({ kind: 'bad_json' });
+    expect(server.requests()).toHaveLength(1);
+  });
+
+  it('retries a 500, and propagates other HTTP errors', async () => {
+    server.setPaper('2406.07550', paperAnswer('2406.07550'));
+    server.pushFault({ status: 500 });
+    await expect(client().fetchPaper('2406.07550')).resolves.toMatchObject({ id: '2406.07550' });
+    server.pushFault({ status: 403, body: '{"error":"Forbidden"}' });
+    await expect(client().fetchPaper('2406.07550')).rejects.toMatchObject({
+      kind: 'http',
+      status: 403,
+    });
+  });
+
+  it('refuses what is not an arXiv id, without a request', async () => {
+    await expect(client().fetchPaper('../daily_papers')).rejects.toThrow(TypeError);
+    expect(server.requests()).toEqual([]);
+  });
+});
+
+describe('normalizeHfPaper', () => {
+  it('makes of a paper object what normalizeHfItem makes of its daily item', () => {
+    for (const raw of loadHfFixture()) {
+      const { paper, numComments } = raw as { paper: Record<string, unknown>; numComments: number };
+      expect(normalizeHfPaper({ ...paper, numComments })).toEqual(normalizeHfItem(raw));
+    }
+  });
+
+  it.each([
+    ['missing id', { title: 'T', publishedAt: '2025-01-01' }],
+    ['not an object (got array)', []],
+    ['not an object (got null)', null],
+  ])('says why it skips: %s', (reason, raw) => {
+    expect(normalizeHfPaper(raw)).toMatchObject({ ok: false, reason });
   });
 });
 

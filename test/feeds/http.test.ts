@@ -1,5 +1,5 @@
 import { LogLevel } from '@slack/bolt';
-import { FeedError, fetchJson, type FetchJsonOptions } from '../../src/feeds/http';
+import { FeedError, fetchJson, fetchText, type FetchJsonOptions } from '../../src/feeds/http';
 import { createLogger } from '../../src/logger';
 import { FeedServer } from '../support/feed-server';
 
@@ -174,5 +174,25 @@ describe('fetchJson', () => {
   it('throws at once for a malformed URL', async () => {
     await expect(fetchJson('not a url', options())).rejects.toThrow('Invalid URL');
     expect(delays).toEqual([]);
+  });
+});
+
+describe('fetchText', () => {
+  it('returns the body as text with its media type, asking for any type', async () => {
+    server.pushFault({ body: '<feed/>', contentType: 'application/atom+xml; charset=UTF-8' });
+    await expect(fetchText(endpoint, options())).resolves.toEqual({
+      text: '<feed/>',
+      contentType: 'application/atom+xml',
+    });
+    expect(server.requests()[0]?.headers.accept).toBe('*/*');
+  });
+
+  it('shares the limits and retries of fetchJson', async () => {
+    server.pushFault({ status: 503, headers: { 'Retry-After': '2' } });
+    server.pushFault({ body: 'x'.repeat(2048), contentType: 'text/plain' });
+    const error = await feedError(fetchText(endpoint, options({ maxBytes: 1024 })));
+    expect(error.kind).toBe('too_large');
+    expect(delays).toEqual([2000]);
+    expect(server.requests()).toHaveLength(2);
   });
 });

@@ -35,6 +35,8 @@ export interface FeedServerOptions {
   defaultDaily?: unknown[];
   /** The `/api/papers/{id}` answers, by id; the value is the paper object. */
   papers?: Record<string, unknown>;
+  /** The papers `/api/query?id_list=` knows (see {@link FeedServer.setArxivEntry}). */
+  arxivEntries?: ArxivEntry[];
 }
 
 export interface RecordedRequest {
@@ -42,17 +44,43 @@ export interface RecordedRequest {
   query: Record<string, string>;
   /** Request headers, names lower-cased. */
   headers: Record<string, string>;
+  /** When the request arrived (`Date.now()`), for tests of pacing. */
+  at: number;
 }
+
+/** One paper as the arXiv API describes it, for {@link arxivAtom}. */
+export interface ArxivEntry {
+  /** The versioned id arXiv puts in `<id>` (`2406.07550v2`, `hep-th/9901001v1`). */
+  id: string;
+  title: string;
+  summary: string;
+  authors: string[];
+  /** `<published>`, e.g. `2024-06-11T17:59:56Z`. */
+  published: string;
+  /** `<updated>`; default `published`. */
+  updated?: string;
+}
+
+/**
+ * What {@link arxivAtom} writes for a position of `id_list`: a paper, the empty entry arXiv gives
+ * for an unknown id (`{ empty: true }`), or the entry titled `Error` it gives for a malformed one.
+ */
+export type ArxivFeedEntry = ArxivEntry | { empty: true } | { error: string };
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 /** HF's `limit` default and cap on `/api/daily_papers`. */
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 100;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ATOM_TYPE = 'application/atom+xml; charset=UTF-8';
+/** An arXiv id, new style or old, with an optional version: what arXiv does not answer `Error` to. */
+const ARXIV_ID = /^(?:\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?\/\d{7})(?:v\d+)?$/;
 
 /**
  * A local stand-in for the Hugging Face API on 127.0.0.1 (random port), serving fixture data the
  * way HF does (paging, a 400 for a future date or a `limit` over 100), plus scripted faults.
+ * It also answers arXiv API queries by id (`/api/query?id_list=`), as arXiv does: one entry per
+ * id, an empty one for an unknown id and an `Error` entry for a malformed one.
  * Used by the tests and by `npm run demo`, so it depends on nothing but Node.
  */
 export class FeedServer {
@@ -60,10 +88,14 @@ export class FeedServer {
   readonly url: string;
   /** `${url}/api`: what the app gets as `HF_API_URL`. */
   readonly hfApiUrl: string;
+  /** `${url}/api`: what the app gets as `ARXIV_API_URL` (arXiv's queries are at `/api/query`). */
+  readonly arxivApiUrl: string;
 
   private readonly daily = new Map<string, unknown[]>();
   private readonly defaultDaily: unknown[];
   private readonly papers: Map<string, unknown>;
+  private readonly arxivEntries = new Map<string, ArxivEntry>();
+  private arxivResponse: string | undefined;
   private readonly faults: FeedFault[] = [];
   private readonly log: RecordedRequest[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -76,11 +108,13 @@ export class FeedServer {
     const { port } = server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${port}`;
     this.hfApiUrl = `${this.url}/api`;
+    this.arxivApiUrl = `${this.url}/api`;
     for (const [date, items] of Object.entries(options.dailyByDate ?? {})) {
       this.setDaily(date, items);
     }
     this.defaultDaily = [...(options.defaultDaily ?? [])];
     this.papers = new Map(Object.entries(options.papers ?? {}));
+    for (const entry of options.arxivEntries ?? []) this.setArxivEntry(entry);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => this.handle(req, res));
   }
 
@@ -101,6 +135,27 @@ export class FeedServer {
     this.daily.set(date, [...items]);
   }
 
+  /** Sets what `/api/papers/{id}` answers for `id` (the paper object); other ids get a 404. */
+  setPaper(id: string, paper: unknown): void {
+    this.papers.set(id, paper);
+  }
+
+  /**
+   * Adds (or replaces) a paper `/api/query?id_list=` knows, under its id without version: a query
+   * for `2406.07550` or `2406.07550v1` finds the entry `2406.07550v2`.
+   */
+  setArxivEntry(entry: ArxivEntry): void {
+    this.arxivEntries.set(withoutVersion(entry.id), entry);
+  }
+
+  /**
+   * Makes every `/api/query` answer with this XML, whatever it asks (for the fixture, or oddly
+   * written feeds); `undefined` goes back to answering from the entries.
+   */
+  setArxivResponse(xml: string | undefined): void {
+    this.arxivResponse = xml;
+  }
+
   pushFault(fault: FeedFault): void {
     this.faults.push(fault);
   }
@@ -111,6 +166,7 @@ export class FeedServer {
       path: entry.path,
       query: { ...entry.query },
       headers: { ...entry.headers },
+      at: entry.at,
     }));
   }
 
@@ -135,6 +191,7 @@ export class FeedServer {
         path: url.pathname,
         query: Object.fromEntries(url.searchParams),
         headers: headerRecord(req),
+        at: Date.now(),
       });
       const fault = this.faults.shift();
       if (fault) this.serveFault(fault, req, url, res);
@@ -185,12 +242,28 @@ export class FeedServer {
       const result = this.dailyPage(url.searchParams);
       return 'error' in result ? send(400, result) : send(200, result.items);
     }
+    if (url.pathname === '/api/query') {
+      res.writeHead(200, { 'content-type': ATOM_TYPE, ...extraHeaders });
+      res.end(this.arxivResponse ?? this.arxivQuery(url.searchParams));
+      return;
+    }
     const paperId = /^\/api\/papers\/(.+)$/.exec(url.pathname)?.[1];
     if (paperId !== undefined) {
       const id = decodeURIComponent(paperId);
       return this.papers.has(id) ? send(200, this.papers.get(id)) : send(404, notFound('Paper'));
     }
     send(404, notFound('Route'));
+  }
+
+  /**
+   * `/api/query?id_list=a,b` as arXiv answers it: if any id is malformed, one `Error` entry;
+   * else one entry per id, in order, empty for an id it does not know.
+   */
+  private arxivQuery(params: URLSearchParams): string {
+    const ids = (params.get('id_list') ?? '').split(',').filter((id) => id !== '');
+    const bad = ids.find((id) => !ARXIV_ID.test(id));
+    if (bad !== undefined) return arxivAtom([{ error: `incorrect id format for ${bad}` }]);
+    return arxivAtom(ids.map((id) => this.arxivEntries.get(withoutVersion(id)) ?? { empty: true }));
   }
 
   /** `/api/daily_papers?date=&limit=&p=` as HF answers it. */
@@ -217,6 +290,79 @@ export function loadHfFixture(): unknown[] {
   const data: unknown = JSON.parse(readFileSync(file, 'utf8'));
   if (!Array.isArray(data)) throw new Error(`${file} is not a JSON array`);
   return data;
+}
+
+/** The arXiv API fixture: the same 50 papers as {@link loadHfFixture}, as one Atom answer. */
+export function loadArxivFixture(): string {
+  return readFileSync(join(__dirname, '..', 'fixtures', 'arxiv-query.atom.xml'), 'utf8');
+}
+
+/**
+ * An arXiv API answer (Atom) with these entries, written as arXiv writes it: the Atom namespace
+ * as default, `opensearch:` and `arxiv:` declared on the elements that use them.
+ * `totalResults` defaults to the number of entries.
+ */
+export function arxivAtom(
+  entries: ArxivFeedEntry[],
+  options: { totalResults?: number } = {},
+): string {
+  const opensearch = (name: string, value: number) =>
+    `  <opensearch:${name} xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">${value}</opensearch:${name}>`;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<feed xmlns="http://www.w3.org/2005/Atom">',
+    '  <title type="html">ArXiv Query: id_list</title>',
+    '  <id>http://arxiv.org/api/feed-server</id>',
+    '  <updated>2025-06-03T00:00:00-04:00</updated>',
+    opensearch('totalResults', options.totalResults ?? entries.length),
+    opensearch('startIndex', 0),
+    opensearch('itemsPerPage', entries.length),
+    ...entries.map(arxivEntryXml),
+    '</feed>',
+    '',
+  ].join('\n');
+}
+
+function arxivEntryXml(entry: ArxivFeedEntry): string {
+  if ('empty' in entry) return '  <entry/>';
+  if ('error' in entry) {
+    const id = `http://arxiv.org/api/errors#${entry.error.replace(/\s+/g, '_')}`;
+    return [
+      '  <entry>',
+      `    <id>${xmlText(id)}</id>`,
+      '    <title>Error</title>',
+      `    <summary>${xmlText(entry.error)}</summary>`,
+      '    <updated>2025-06-03T00:00:00-04:00</updated>',
+      '    <link href="http://arxiv.org/api/errors" rel="alternate" type="text/html"/>',
+      '    <author><name>arXiv api core</name></author>',
+      '  </entry>',
+    ].join('\n');
+  }
+  const abs = `http://arxiv.org/abs/${entry.id}`;
+  return [
+    '  <entry>',
+    `    <id>${xmlText(abs)}</id>`,
+    `    <updated>${xmlText(entry.updated ?? entry.published)}</updated>`,
+    `    <published>${xmlText(entry.published)}</published>`,
+    `    <title>${xmlText(entry.title)}</title>`,
+    `    <summary>${xmlText(entry.summary)}</summary>`,
+    ...entry.authors.map((name) => `    <author><name>${xmlText(name)}</name></author>`),
+    `    <link href="${xmlText(abs)}" rel="alternate" type="text/html"/>`,
+    '    <arxiv:primary_category xmlns:arxiv="http://arxiv.org/schemas/atom" term="cs.CL" scheme="http://arxiv.org/schemas/atom"/>',
+    '  </entry>',
+  ].join('\n');
+}
+
+function xmlText(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+}
+
+function withoutVersion(id: string): string {
+  return id.replace(/v\d+$/, '');
 }
 
 function sendJson(
