@@ -119,6 +119,10 @@ const schema = z.object({
       }
       return [...new Set(ids)];
     }),
+  /** The workspace's IANA time zone: `/papers top today` and `since:7d` count its calendar days. */
+  WORKSPACE_TIME_ZONE: z.string().trim().default('UTC').refine(isTimeZone, {
+    message: 'must be an IANA time zone like Europe/Paris, America/New_York or UTC',
+  }),
   /** BullMQ key prefix: instances sharing one Redis need different ones. Braces: a Cluster hash tag. */
   QUEUE_PREFIX: z
     .string()
@@ -131,6 +135,15 @@ const schema = z.object({
 });
 
 export type Config = z.output<typeof schema>;
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
 export type Environment = Record<string, string | undefined>;
 
 /** Which process roles a command runs: the Slack app, the queue workers, or both. */

@@ -2,7 +2,9 @@ import type { Redis } from 'ioredis';
 import { workerSpecs } from '../jobs';
 import { systemClock, type Clock } from './domain/clock';
 import { FEEDS } from './domain/paper';
+import { createArxivClient } from './feeds/arxiv';
 import { createHfClient } from './feeds/hf';
+import { createPaperLookup } from './feeds/lookup';
 import type { FetchJsonOptions } from './feeds/http';
 import type { Logger } from './logger';
 import { describeInterval, type Config, type Role } from './config';
@@ -85,6 +87,17 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
       }
     }
 
+    const hf = createHfClient({
+      baseUrl: config.HF_API_URL,
+      logger: logger.child('hf'),
+      fetch: options.feedFetch,
+    });
+    const arxiv = createArxivClient({
+      baseUrl: config.ARXIV_API_URL,
+      logger: logger.child('arxiv'),
+      fetch: options.feedFetch,
+    });
+
     let workers: RunningWorkers | undefined;
     if (role !== 'app') {
       const workerConnection = createRedisConnection(config.REDIS_URL, 'worker');
@@ -96,11 +109,6 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
         apiUrl: config.SLACK_API_URL,
         logger: workerLogger,
         role: 'worker',
-      });
-      const hf = createHfClient({
-        baseUrl: config.HF_API_URL,
-        logger: logger.child('hf'),
-        fetch: options.feedFetch,
       });
       workers = startWorkers(
         workerSpecs({
@@ -122,6 +130,12 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
     let app: RunningSlackApp | undefined;
     if (role !== 'worker') {
       const slackLogger = logger.child('slack');
+      const slack = createSlackClient({
+        token: config.SLACK_BOT_TOKEN,
+        apiUrl: config.SLACK_API_URL,
+        logger: slackLogger,
+        role: 'app',
+      });
       app = await startSlackApp({
         botToken: config.SLACK_BOT_TOKEN,
         signingSecret: config.SLACK_SIGNING_SECRET,
@@ -134,17 +148,12 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
           store,
           logger: slackLogger,
           clock,
+          slack,
           pollEvery: describeInterval(config.POLL_EVERY),
-          refresher: new CardRefresher({
-            store,
-            logger: slackLogger,
-            slack: createSlackClient({
-              token: config.SLACK_BOT_TOKEN,
-              apiUrl: config.SLACK_API_URL,
-              logger: slackLogger,
-              role: 'app',
-            }),
-          }),
+          timeZone: config.WORKSPACE_TIME_ZONE,
+          workspaceUrl: identity.url,
+          refresher: new CardRefresher({ store, logger: slackLogger, slack }),
+          lookup: createPaperLookup({ store, hf, arxiv, clock, logger: slackLogger }),
         },
       });
       const running = app;

@@ -1,12 +1,15 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../logger';
 import type { Store } from '../store/store';
-import { paperCard } from './blocks/paper-card';
+import { cardForDelivery } from './blocks/paper-card';
 import { platformErrorCode, retryAfterSeconds } from './client';
 
 export interface CardTarget {
   channelId: string;
   messageTs: string;
+  /** Set on shared cards, whose sharer's note must survive the refresh. */
+  sharedBy?: string;
+  comment?: string;
 }
 
 /**
@@ -79,7 +82,6 @@ export class CardRefresher {
     const paper = await store.getPaper(paperId);
     if (!paper) return { settled: true, retryInMs: 0 };
     const teamVotes = await store.countVotes(workspaceId, paperId);
-    const card = paperCard(paper, { teamVotes });
     const targets: CardTarget[] = await store.deliveriesOf(workspaceId, paperId);
     for (const extra of clicked) {
       const known = targets.some(
@@ -90,6 +92,7 @@ export class CardRefresher {
     let retryInMs = 0;
     await Promise.all(
       targets.map(async (target) => {
+        const card = cardForDelivery(paper, { teamVotes }, target);
         try {
           await slack.chat.update({
             channel: target.channelId,

@@ -7,6 +7,8 @@ export interface SlackIdentity {
   teamId: string;
   botId: string;
   botUserId: string;
+  /** `https://{workspace}.slack.com/`, the base of message permalinks, when Slack names it. */
+  url?: string;
 }
 
 /** Asks Slack (`auth.test`) who the token is. */
@@ -21,7 +23,12 @@ export async function identify(
     if (!auth.team_id || !auth.bot_id || !auth.user_id) {
       throw new Error('auth.test did not name a bot');
     }
-    return { teamId: auth.team_id, botId: auth.bot_id, botUserId: auth.user_id };
+    return {
+      teamId: auth.team_id,
+      botId: auth.bot_id,
+      botUserId: auth.user_id,
+      ...(auth.url ? { url: auth.url } : {}),
+    };
   } catch (error) {
     const code = platformErrorCode(error);
     throw new StartupError(

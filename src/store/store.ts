@@ -12,6 +12,10 @@ export interface Delivery extends ChannelRef {
   paperId: string;
   messageTs: string;
   postedAt: Date;
+  /** The member who shared the paper here with `/papers share`; absent for feed announcements. */
+  sharedBy?: string;
+  /** What the sharer wrote above the card, as they typed it. */
+  comment?: string;
 }
 
 export interface UpsertResult {

@@ -402,6 +402,19 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
         expect(await store.deliveriesOf('T1', paperId)).toEqual([first]);
       });
 
+      it('keeps who shared a card and their comment', async () => {
+        const shared: Delivery = {
+          ...channel,
+          paperId,
+          messageTs: '1717322400.000100',
+          postedAt: at(1),
+          sharedBy: 'U0ALICE',
+          comment: 'Worth a read <!channel> & more',
+        };
+        expect(await store.recordDelivery(shared)).toEqual(shared);
+        expect(await store.deliveriesOf('T1', paperId)).toEqual([shared]);
+      });
+
       it('lists a paper’s cards in a workspace, oldest first', async () => {
         const second: Delivery = {
           workspaceId: 'T1',

@@ -129,6 +129,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     REDIS_URL: TEST_REDIS_URL,
     DATABASE_URL: db.file,
     HF_API_URL: feed.hfApiUrl,
+    ARXIV_API_URL: feed.arxivApiUrl,
     ANNOUNCE_CHANNELS: (options.channels ?? ['C0READING']).join(','),
     ...options.env,
   });

@@ -4,7 +4,7 @@ import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ErrorCode, LogLevel, WebClient, type WebAPIPlatformError } from '@slack/web-api';
 import { WebSocket } from 'ws';
-import { SlackEmulator, type PostedMessage } from './slack-emulator';
+import { SlackEmulator, type EphemeralMessage, type PostedMessage } from './slack-emulator';
 
 const section = (text: string, blockId?: string) => ({
   type: 'section',
@@ -24,7 +24,32 @@ const button = (text: string) => ({
   ],
 });
 
+/** A page of search results with Previous/Next buttons, like an ephemeral search answer. */
+const resultsPage = (page: number) => [
+  section(`Results, page ${page}`, 'results'),
+  {
+    type: 'actions',
+    block_id: 'pages',
+    elements: ['search_prev', 'search_next'].map((actionId) => ({
+      type: 'button',
+      action_id: actionId,
+      value: String(actionId === 'search_next' ? page + 1 : page - 1),
+      text: { type: 'plain_text', text: actionId === 'search_next' ? 'Next' : 'Previous' },
+    })),
+  },
+];
+
 const noop = () => undefined;
+
+/** POSTs JSON to a response_url like the app's `respond()`; the status and raw answer. */
+async function respond(url: string, body: Record<string, unknown>) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, text: await res.text() };
+}
 
 let emulator: SlackEmulator;
 let client: WebClient;
@@ -178,10 +203,20 @@ describe('Web API through the real WebClient', () => {
       user: 'U0ALICE',
       text: 'only you',
     });
-    expect(eph.message_ts).toBeDefined();
+    expect(eph.message_ts).toMatch(/^\d{10}\.\d{6}$/);
     expect(emulator.ephemerals('C1')).toEqual([
-      { channel: 'C1', user: 'U0ALICE', text: 'only you', blocks: undefined },
+      {
+        channel: 'C1',
+        user: 'U0ALICE',
+        ts: eph.message_ts,
+        text: 'only you',
+        blocks: undefined,
+        source: 'postEphemeral',
+        edits: 0,
+      },
     ]);
+    expect(emulator.ephemerals('C1', 'U0BOB')).toEqual([]);
+    expect(emulator.messages('C1')).toEqual([]);
   });
 
   it('publishes Home views up to 100 blocks and records unfurls', async () => {
@@ -347,6 +382,8 @@ describe('requests to the app', () => {
   }
   let app: http.Server;
   let received: Received[];
+  /** What the stand-in answers with instead of `{path}`, like a command's ack body. */
+  let answer: unknown;
 
   /** A stand-in for Bolt's receiver: verifies the signature like Bolt does, with its own HMAC. */
   function verify(headers: IncomingHttpHeaders, body: string): boolean {
@@ -369,13 +406,44 @@ describe('requests to the app', () => {
         res.writeHead(verify(req.headers, body) ? 200 : 401, {
           'content-type': 'application/json',
         });
-        res.end(JSON.stringify({ path: req.url }));
+        res.end(answer === undefined ? JSON.stringify({ path: req.url }) : JSON.stringify(answer));
       });
     });
     await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
     emulator.setAppUrl(`http://127.0.0.1:${(app.address() as AddressInfo).port}`);
   });
-  beforeEach(() => (received = []));
+  beforeEach(() => {
+    received = [];
+    answer = undefined;
+  });
+
+  /** The payload of the n-th interaction the stand-in received. */
+  const payloadOf = (n: number) =>
+    JSON.parse(new URLSearchParams(received[n]?.body).get('payload') ?? '{}') as Record<
+      string,
+      unknown
+    >;
+
+  /** Runs a command as U0BOB in C9 and answers it on its response_url: the resulting ephemeral. */
+  async function ephemeralAnswer(blocks = resultsPage(1)): Promise<EphemeralMessage> {
+    await emulator.sendSlashCommand({ text: 'search diffusion', userId: 'U0BOB', channelId: 'C9' });
+    const url = new URLSearchParams(received.at(-1)?.body).get('response_url')!;
+    expect(await respond(url, { response_type: 'ephemeral', text: 'Results', blocks })).toEqual({
+      status: 200,
+      text: 'ok',
+    });
+    return emulator.ephemerals('C9').at(-1)!;
+  }
+
+  const clickOn = (ephemeral: EphemeralMessage, actionId = 'search_next', userId = 'U0BOB') =>
+    emulator.sendBlockAction({
+      userId,
+      actionId,
+      value: '2',
+      channelId: ephemeral.channel,
+      messageTs: ephemeral.ts,
+      ephemeral: true,
+    });
   afterAll(async () => {
     app.closeAllConnections();
     await new Promise((resolve) => app.close(resolve));
@@ -452,6 +520,198 @@ describe('requests to the app', () => {
       body: JSON.stringify({ replace_original: true, text: 'card', blocks: [button('▲ 1')] }),
     });
     expect(emulator.messages('C1')[0]).toMatchObject({ blocks: [button('▲ 1')], edits: 1 });
+  });
+
+  it('shows response_url answers to a slash command as ephemerals for the user who ran it', async () => {
+    await emulator.sendSlashCommand({ text: 'search x', userId: 'U0BOB', channelId: 'C9' });
+    const url = new URLSearchParams(received[0]?.body).get('response_url')!;
+    await respond(url, { text: 'No response_type: ephemeral' });
+    await respond(url, { response_type: 'ephemeral', text: 'Page 1', blocks: resultsPage(1) });
+    await respond(url, { response_type: 'in_channel', text: 'For everyone' });
+    // A slash command has no original message: replace_original changes nothing.
+    await respond(url, { replace_original: true, text: 'Another one' });
+
+    const shown = emulator.ephemerals('C9');
+    expect(shown).toEqual([
+      expect.objectContaining({ text: 'No response_type: ephemeral', blocks: undefined }),
+      expect.objectContaining({ text: 'Page 1', blocks: resultsPage(1) }),
+      expect.objectContaining({ text: 'Another one' }),
+    ]);
+    for (const e of shown) {
+      expect(e).toMatchObject({ channel: 'C9', user: 'U0BOB', source: 'response_url', edits: 0 });
+      expect(e.ts).toMatch(/^\d{10}\.\d{6}$/);
+    }
+    expect(new Set(shown.map((e) => e.ts)).size).toBe(3);
+    expect(shown.map((e) => Number(e.ts))).toEqual(shown.map((e) => Number(e.ts)).sort());
+    expect(emulator.ephemerals('C9', 'U0ALICE')).toEqual([]);
+    expect(emulator.ephemerals('C1')).toEqual([]);
+    expect(emulator.messages('C9').map((m) => m.text)).toEqual(['For everyone']);
+  });
+
+  it('sends a click on an ephemeral with is_ephemeral and no message; replace_original replaces it', async () => {
+    const page1 = await ephemeralAnswer();
+    expect((await clickOn(page1)).status).toBe(200);
+    const payload = payloadOf(1);
+    expect(payload).toMatchObject({
+      type: 'block_actions',
+      user: { id: 'U0BOB' },
+      container: { type: 'message', message_ts: page1.ts, channel_id: 'C9', is_ephemeral: true },
+      channel: { id: 'C9' },
+      // The block id and button text come from the ephemeral's blocks.
+      actions: [
+        { action_id: 'search_next', block_id: 'pages', text: { type: 'plain_text', text: 'Next' } },
+      ],
+    });
+    expect(payload).not.toHaveProperty('message');
+    expect(payload.response_url).toMatch(new RegExp(`^${emulator.url}/response/\\w+$`));
+
+    // Next: the answer replaces the ephemeral, text and blocks, for that user only.
+    await respond(payload.response_url as string, {
+      replace_original: true,
+      text: 'Results',
+      blocks: resultsPage(2),
+    });
+    expect(emulator.ephemerals('C9')).toEqual([
+      { ...page1, text: 'Results', blocks: resultsPage(2), edits: 1 },
+    ]);
+    // Previous, on the replaced message (same ts): without blocks, the blocks are gone too.
+    await clickOn(page1, 'search_prev');
+    await respond(payloadOf(2).response_url as string, {
+      replace_original: 'true',
+      text: 'Page 1 again',
+    });
+    expect(emulator.ephemerals('C9')).toEqual([
+      { ...page1, text: 'Page 1 again', blocks: undefined, edits: 2 },
+    ]);
+    expect(emulator.messages('C9')).toEqual([]);
+  });
+
+  it('deletes an ephemeral on delete_original, and answers a click on it with new messages', async () => {
+    const page1 = await ephemeralAnswer();
+    await clickOn(page1);
+    const url = payloadOf(1).response_url as string;
+    await respond(url, { replace_original: false, response_type: 'ephemeral', text: 'Also you' });
+    await respond(url, { response_type: 'in_channel', text: 'Shared with the channel' });
+    expect(emulator.ephemerals('C9').map((e) => [e.text, e.source, e.user])).toEqual([
+      ['Results', 'response_url', 'U0BOB'],
+      ['Also you', 'response_url', 'U0BOB'],
+    ]);
+    expect(emulator.messages('C9').map((m) => m.text)).toEqual(['Shared with the channel']);
+
+    await respond(url, { delete_original: true });
+    expect(emulator.ephemerals('C9').map((e) => e.text)).toEqual(['Also you']);
+    // Gone: replacing it again changes nothing and posts nothing.
+    await respond(url, { replace_original: true, text: 'too late' });
+    expect(emulator.ephemerals('C9').map((e) => e.text)).toEqual(['Also you']);
+  });
+
+  it('validates answers to a click on an ephemeral and takes each response_url 5 times', async () => {
+    const page1 = await ephemeralAnswer();
+    await clickOn(page1);
+    const url = payloadOf(1).response_url as string;
+    const invalid = await respond(url, { replace_original: true, blocks: [section('')] });
+    expect(JSON.parse(invalid.text)).toMatchObject({ ok: false, error: 'invalid_blocks' });
+    expect(emulator.ephemerals('C9')).toEqual([page1]);
+    for (let page = 2; page <= 5; page += 1) {
+      expect(
+        await respond(url, { replace_original: true, text: 'x', blocks: resultsPage(page) }),
+      ).toEqual({ status: 200, text: 'ok' });
+    }
+    const sixth = await respond(url, { replace_original: true, text: 'x', blocks: resultsPage(6) });
+    expect(sixth.status).toBe(404);
+    expect(JSON.parse(sixth.text)).toEqual({ ok: false, error: 'used_url' });
+    expect(emulator.ephemerals('C9')).toEqual([
+      { ...page1, text: 'x', blocks: resultsPage(5), edits: 4 },
+    ]);
+  });
+
+  it('refuses a click on an ephemeral by a user who cannot see it', async () => {
+    const page1 = await ephemeralAnswer();
+    await expect(clickOn(page1, 'search_next', 'U0EVE')).rejects.toThrow(
+      /shown to U0BOB only, so U0EVE cannot click on it/,
+    );
+    expect(received).toHaveLength(1); // the command only
+  });
+
+  it('shows an ephemeral answer to a click on a channel message to the clicker', async () => {
+    const post = await client.chat.postMessage({
+      channel: 'C1',
+      text: 'card',
+      blocks: [button('▲ 0')],
+    });
+    await emulator.sendBlockAction({
+      userId: 'U0CAROL',
+      actionId: 'upvote',
+      value: '2401.00001',
+      channelId: 'C1',
+      messageTs: post.ts!,
+    });
+    expect(payloadOf(0)).toMatchObject({ container: { is_ephemeral: false } });
+    await respond(payloadOf(0).response_url as string, {
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: 'Paperboy no longer knows that paper',
+    });
+    expect(emulator.ephemerals('C1')).toEqual([
+      expect.objectContaining({
+        user: 'U0CAROL',
+        text: 'Paperboy no longer knows that paper',
+        source: 'response_url',
+      }),
+    ]);
+    expect(emulator.messages('C1')).toMatchObject([{ ts: post.ts, text: 'card', edits: 0 }]);
+  });
+
+  it('shows a slash command answer body: ephemeral by default, in_channel, refused when invalid', async () => {
+    answer = { response_type: 'ephemeral', text: 'Help', blocks: [section('*/papers help*')] };
+    const help = await emulator.sendSlashCommand({
+      text: 'help',
+      userId: 'U0BOB',
+      channelId: 'C9',
+    });
+    expect(help).toMatchObject({ status: 200, json: answer });
+    expect(help.ackError).toBeUndefined();
+    expect(emulator.ephemerals()).toEqual([
+      {
+        channel: 'C9',
+        user: 'U0BOB',
+        ts: expect.stringMatching(/^\d{10}\.\d{6}$/),
+        text: 'Help',
+        blocks: [section('*/papers help*')],
+        source: 'ack',
+        edits: 0,
+      },
+    ]);
+
+    answer = { text: 'No response_type' };
+    await emulator.sendSlashCommand({ text: 'x', userId: 'U0BOB', channelId: 'C9' });
+    answer = { response_type: 'in_channel', text: 'Everyone sees this' };
+    await emulator.sendSlashCommand({ text: 'x', userId: 'U0BOB', channelId: 'C9' });
+    answer = { text: 'x', blocks: [section('x'.repeat(3001))] };
+    const invalid = await emulator.sendSlashCommand({
+      text: 'x',
+      userId: 'U0BOB',
+      channelId: 'C9',
+    });
+    expect(invalid.ackError).toBe('invalid_blocks');
+    answer = {}; // an empty ack shows nothing
+    expect((await emulator.sendSlashCommand({ text: 'x' })).ackError).toBeUndefined();
+
+    expect(emulator.ephemerals().map((e) => e.text)).toEqual(['Help', 'No response_type']);
+    expect(emulator.messages('C9').map((m) => m.text)).toEqual(['Everyone sees this']);
+
+    // A click on the ack's ephemeral targets it like any other.
+    const [shown] = emulator.ephemerals();
+    await emulator.sendBlockAction({
+      userId: 'U0BOB',
+      actionId: 'anything',
+      value: 'x',
+      channelId: 'C9',
+      messageTs: shown!.ts,
+      ephemeral: true,
+    });
+    await respond(payloadOf(received.length - 1).response_url as string, { delete_original: true });
+    expect(emulator.ephemerals().map((e) => e.text)).toEqual(['No response_type']);
   });
 
   it('sends events as JSON envelopes, with retry headers when asked', async () => {
@@ -605,6 +865,51 @@ describe('Socket Mode', () => {
       retry_reason: 'timeout',
       payload: { type: 'event_callback', event: { type: 'app_home_opened', user: 'U0BOB' } },
     });
+  });
+
+  it('shows a slash command ack payload as an ephemeral, and delivers clicks on it', async () => {
+    const { ws } = await connect();
+    const envelopes: Envelope[] = [];
+    ws.on('message', (data: Buffer) => {
+      const envelope = JSON.parse(data.toString()) as Envelope;
+      envelopes.push(envelope);
+      const payload =
+        envelope.type === 'slash_commands'
+          ? { response_type: 'ephemeral', text: 'Results', blocks: resultsPage(1) }
+          : undefined;
+      ws.send(JSON.stringify({ envelope_id: envelope.envelope_id, payload }));
+    });
+
+    const ack = await emulator.socketSlashCommand({
+      text: 'search',
+      userId: 'U0BOB',
+      channelId: 'C9',
+    });
+    expect(ack.ackError).toBeUndefined();
+    const [shown] = emulator.ephemerals('C9');
+    expect(shown).toMatchObject({ user: 'U0BOB', source: 'ack', blocks: resultsPage(1) });
+
+    await emulator.socketBlockAction({
+      userId: 'U0BOB',
+      actionId: 'search_next',
+      value: '2',
+      channelId: 'C9',
+      messageTs: shown!.ts,
+      ephemeral: true,
+    });
+    const click = envelopes[1]!.payload;
+    expect(click).toMatchObject({
+      type: 'block_actions',
+      container: { message_ts: shown!.ts, channel_id: 'C9', is_ephemeral: true },
+      actions: [{ action_id: 'search_next', block_id: 'pages' }],
+    });
+    expect(click).not.toHaveProperty('message');
+    await respond(click.response_url as string, {
+      replace_original: true,
+      text: 'Results',
+      blocks: resultsPage(2),
+    });
+    expect(emulator.ephemerals('C9')).toEqual([{ ...shown, blocks: resultsPage(2), edits: 1 }]);
   });
 
   it('rejects a delivery with no connection, or that is not acked in time', async () => {

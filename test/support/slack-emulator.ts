@@ -45,6 +45,26 @@ export interface PostedMessage {
   edits: number;
 }
 
+/** Where an ephemeral message came from. */
+export type EphemeralSource = 'postEphemeral' | 'response_url' | 'ack';
+
+/**
+ * An ephemeral message as the one user who sees it sees it now (`replace_original` applied): from
+ * `chat.postEphemeral`, a response_url post that is not `in_channel`, or a slash command's ack body.
+ */
+export interface EphemeralMessage {
+  channel: string;
+  /** The only user who sees it. */
+  user: string;
+  /** Its id, from the same clock as message timestamps: a click on it names it as `messageTs`. */
+  ts: string;
+  text?: string;
+  blocks?: unknown[];
+  source: EphemeralSource;
+  /** How many `replace_original` responses were applied. */
+  edits: number;
+}
+
 /**
  * One Web API call as the emulator answered it. `args` are as received (form values stay strings,
  * JSON-encoded fields parsed); the token is not recorded.
@@ -64,6 +84,11 @@ export interface AppResponse {
   /** `body` parsed, when it is JSON. */
   json?: unknown;
   elapsedMs: number;
+  /**
+   * A slash command's ack body that Slack would refuse (`invalid_blocks`, `msg_too_long`, …), so
+   * that the user sees nothing of it.
+   */
+  ackError?: string;
 }
 
 /** A slash command as `sendSlashCommand` and `socketSlashCommand` send it. */
@@ -84,6 +109,11 @@ export interface BlockActionInput {
   messageTs: string;
   blockId?: string;
   teamId?: string;
+  /**
+   * The click is on an ephemeral message (`messageTs` is its `ts` from `ephemerals()`): the payload
+   * has `container.is_ephemeral: true` and no `message`, and its response_url acts on that ephemeral.
+   */
+  ephemeral?: boolean;
 }
 
 /** The app's ack of a Socket Mode envelope: `payload` is what it passed to `ack()`. */
@@ -91,6 +121,8 @@ export interface SocketAck {
   envelope_id: string;
   payload?: Record<string, unknown>;
   elapsedMs: number;
+  /** As `AppResponse.ackError`, for a slash command's ack payload. */
+  ackError?: string;
 }
 
 /** How long a `socket*` delivery waits for the ack (Slack's limit is 3 s, the default). */
@@ -115,10 +147,15 @@ interface Reply {
   body: Record<string, unknown>;
   headers?: Record<string, string>;
 }
-/** Where a response_url leads: its channel, and the message a block action came from. */
+/**
+ * Where a response_url leads: its channel and user, and the message a block action came from
+ * (`ephemeral`: one of `ephemerals()`).
+ */
 interface ResponseTarget {
   channelId: string;
+  userId: string;
   messageTs?: string;
+  ephemeral?: boolean;
   uses: number;
 }
 
@@ -234,12 +271,7 @@ export class SlackEmulator extends EventEmitter {
   private store: PostedMessage[] = [];
   private callLog: ApiCall[] = [];
   private responsePosts: Array<{ id: string; body: Record<string, unknown> }> = [];
-  private ephemeralLog: Array<{
-    channel: string;
-    user: string;
-    text?: string;
-    blocks?: unknown[];
-  }> = [];
+  private ephemeralLog: EphemeralMessage[] = [];
   private unfurlLog: Array<{ channel?: string; ts?: string; unfurls: Record<string, unknown> }> =
     [];
   private viewLog: Array<{ userId: string; view: Record<string, unknown> }> = [];
@@ -314,11 +346,18 @@ export class SlackEmulator extends EventEmitter {
     return [...this.responsePosts];
   }
 
-  /** Messages sent with `chat.postEphemeral`. */
-  ephemerals(
-    channel?: string,
-  ): Array<{ channel: string; user: string; text?: string; blocks?: unknown[] }> {
-    return this.ephemeralLog.filter((e) => channel === undefined || e.channel === channel);
+  /**
+   * Ephemeral messages as their users see them now (replacements applied, deleted ones gone), oldest
+   * first: from `chat.postEphemeral`, response_url posts and slash command acks.
+   */
+  ephemerals(channel?: string, user?: string): EphemeralMessage[] {
+    return this.ephemeralLog
+      .filter(
+        (e) =>
+          (channel === undefined || e.channel === channel) &&
+          (user === undefined || e.user === user),
+      )
+      .map((e) => ({ ...e }));
   }
 
   /** Unfurls sent with `chat.unfurl`. */
@@ -429,13 +468,23 @@ export class SlackEmulator extends EventEmitter {
 
   // ---- Requests to the app ----
 
-  /** Sends a slash command (form fields, exact form content type) like Slack does. */
-  sendSlashCommand(input: SlashCommandInput): Promise<AppResponse> {
-    return this.signedPost(new URLSearchParams(this.slashCommandFields(input)).toString(), FORM);
+  /**
+   * Sends a slash command (form fields, exact form content type) like Slack does. A 200 answer with
+   * `text` or `blocks` is shown like Slack shows it: an ephemeral (`source: 'ack'`) for the user, or
+   * a channel message when `in_channel`.
+   */
+  async sendSlashCommand(input: SlashCommandInput): Promise<AppResponse> {
+    const fields = this.slashCommandFields(input);
+    const response = await this.signedPost(new URLSearchParams(fields).toString(), FORM);
+    const ackError = response.status === 200 ? this.showAck(fields, response.json) : undefined;
+    return ackError ? { ...response, ackError } : response;
   }
 
-  /** Sends a button click (`block_actions`) on a message, carrying the stored message when known. */
-  sendBlockAction(input: BlockActionInput): Promise<AppResponse> {
+  /**
+   * Sends a button click (`block_actions`) on a message, carrying the stored message when known;
+   * with `ephemeral`, on an ephemeral message (no `message` in the payload, like Slack).
+   */
+  async sendBlockAction(input: BlockActionInput): Promise<AppResponse> {
     const form = new URLSearchParams({ payload: JSON.stringify(this.blockActionPayload(input)) });
     return this.signedPost(form.toString(), FORM);
   }
@@ -458,17 +507,23 @@ export class SlackEmulator extends EventEmitter {
 
   // ---- Socket Mode: the same requests as envelopes over the app's WebSocket ----
 
-  /** Delivers a slash command over Socket Mode; resolves with the app's ack. */
-  socketSlashCommand(
+  /**
+   * Delivers a slash command over Socket Mode; resolves with the app's ack. An ack payload with
+   * `text` or `blocks` is shown like `sendSlashCommand` shows an answer body.
+   */
+  async socketSlashCommand(
     input: SlashCommandInput,
     options: SocketDeliveryOptions = {},
   ): Promise<SocketAck> {
     // Socket Mode carries the form fields as a JSON object.
-    return this.deliver('slash_commands', this.slashCommandFields(input), true, options);
+    const fields = this.slashCommandFields(input);
+    const ack = await this.deliver('slash_commands', fields, true, options);
+    const ackError = this.showAck(fields, ack.payload);
+    return ackError ? { ...ack, ackError } : ack;
   }
 
   /** Delivers a button click (`interactive` envelope); resolves with the app's ack. */
-  socketBlockAction(
+  async socketBlockAction(
     input: BlockActionInput,
     options: SocketDeliveryOptions = {},
   ): Promise<SocketAck> {
@@ -530,15 +585,23 @@ export class SlackEmulator extends EventEmitter {
       text: input.text,
       api_app_id: APP_ID,
       is_enterprise_install: 'false',
-      response_url: this.newResponseUrl({ channelId, uses: 0 }),
+      response_url: this.newResponseUrl({ channelId, userId, uses: 0 }),
       trigger_id: this.triggerId(),
     };
   }
 
   private blockActionPayload(input: BlockActionInput): Args {
     const teamId = input.teamId ?? this.teamId;
-    const stored = this.find(input.channelId, input.messageTs);
-    const found = findAction(stored?.blocks, input.actionId);
+    const ephemeral = input.ephemeral === true;
+    const stored = ephemeral ? undefined : this.find(input.channelId, input.messageTs);
+    const shown = ephemeral ? this.findEphemeral(input.channelId, input.messageTs) : undefined;
+    if (shown && shown.user !== input.userId) {
+      throw new Error(
+        `SlackEmulator: the ephemeral message ${input.messageTs} in ${input.channelId} is shown ` +
+          `to ${shown.user} only, so ${input.userId} cannot click on it`,
+      );
+    }
+    const found = findAction((stored ?? shown)?.blocks, input.actionId);
     return {
       type: 'block_actions',
       user: {
@@ -553,20 +616,27 @@ export class SlackEmulator extends EventEmitter {
         type: 'message',
         message_ts: input.messageTs,
         channel_id: input.channelId,
-        is_ephemeral: false,
+        is_ephemeral: ephemeral,
       },
       trigger_id: this.triggerId(),
       team: { id: teamId, domain: TEAM_DOMAIN },
       enterprise: null,
       is_enterprise_install: false,
       channel: { id: input.channelId, name: input.channelId.toLowerCase() },
-      message: stored
-        ? this.wire(stored, true)
-        : { type: 'message', ts: input.messageTs, text: '' },
+      // Slack sends no `message` for a click on an ephemeral message.
+      ...(ephemeral
+        ? {}
+        : {
+            message: stored
+              ? this.wire(stored, true)
+              : { type: 'message', ts: input.messageTs, text: '' },
+          }),
       state: { values: {} },
       response_url: this.newResponseUrl({
         channelId: input.channelId,
+        userId: input.userId,
         messageTs: input.messageTs,
+        ...(ephemeral ? { ephemeral } : {}),
         uses: 0,
       }),
       actions: [
@@ -784,13 +854,7 @@ export class SlackEmulator extends EventEmitter {
       if (!user) return fail('user_not_in_channel');
       const invalid = this.checkContent(args, true);
       if (invalid) return invalid;
-      this.ephemeralLog.push({
-        channel,
-        user,
-        text: str(args.text),
-        blocks: args.blocks as unknown[] | undefined,
-      });
-      return ok({ message_ts: this.nextTs() });
+      return ok({ message_ts: this.addEphemeral(channel, user, args, 'postEphemeral').ts });
     },
     'chat.unfurl': (args) => {
       if (!isObj(args.unfurls)) return fail('invalid_unfurls_format');
@@ -959,18 +1023,91 @@ export class SlackEmulator extends EventEmitter {
       return send(res, { status: 404, body: { ok: false, error: 'used_url' } });
     const invalid = this.checkContent(body, false);
     if (invalid) return send(res, invalid);
-    const original = target?.messageTs ? this.find(target.channelId, target.messageTs) : undefined;
-    if (original && flag(body.delete_original)) {
-      this.store = this.store.filter((m) => m !== original);
-    } else if (original && flag(body.replace_original)) {
-      // Unlike chat.update, replace_original replaces the whole message, blocks included.
-      original.blocks = undefined;
-      this.applyUpdate(original, { ...body, text: body.text ?? '' });
-    } else if (target && body.response_type === 'in_channel') {
-      this.postMessage({ ...body, channel: target.channelId });
-    }
+    if (target) this.applyResponse(target, body);
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end('ok');
+  }
+
+  /**
+   * What a valid response_url post does: `delete_original`/`replace_original` act on the message a
+   * click came from (a channel message, or with `ephemeral` that user's ephemeral); otherwise
+   * `in_channel` posts to the channel, and anything else shows the user a new ephemeral message.
+   */
+  private applyResponse(target: ResponseTarget, body: Args): void {
+    const remove = flag(body.delete_original);
+    const replace = flag(body.replace_original);
+    if (target.ephemeral) {
+      const original = this.findEphemeral(target.channelId, target.messageTs);
+      if (original && remove) {
+        this.ephemeralLog = this.ephemeralLog.filter((e) => e !== original);
+        return;
+      }
+      if (original && replace) {
+        original.text = str(body.text);
+        original.blocks = body.blocks as unknown[] | undefined;
+        original.edits += 1;
+        return;
+      }
+    } else {
+      const original = target.messageTs ? this.find(target.channelId, target.messageTs) : undefined;
+      if (original && remove) {
+        this.store = this.store.filter((m) => m !== original);
+        return;
+      }
+      if (original && replace) {
+        // Unlike chat.update, replace_original replaces the whole message, blocks included.
+        original.blocks = undefined;
+        this.applyUpdate(original, { ...body, text: body.text ?? '' });
+        return;
+      }
+    }
+    if (body.response_type === 'in_channel') {
+      this.postMessage({ ...body, channel: target.channelId });
+      return;
+    }
+    // A delete or replace of a message that is gone posts nothing; a slash command's response_url
+    // has no original message, so there replace_original is moot.
+    const actedOnOriginal = remove || (replace && target.messageTs !== undefined);
+    if (!actedOnOriginal && this.checkContent(body, true) === undefined) {
+      this.addEphemeral(target.channelId, target.userId, body, 'response_url');
+    }
+  }
+
+  /**
+   * Shows a slash command's answer (HTTP body or Socket Mode ack payload) like Slack: nothing when it
+   * has no text or blocks, else in the channel (`in_channel`) or as an ephemeral for the user.
+   * Returns Slack's error when it would refuse the answer.
+   */
+  private showAck(fields: Record<string, string>, answer: unknown): string | undefined {
+    if (!isObj(answer)) return undefined;
+    const invalid = this.checkContent(answer, true);
+    if (invalid) {
+      const error = String(invalid.body.error);
+      return error === 'no_text' ? undefined : error;
+    }
+    const channel = fields.channel_id ?? '';
+    if (answer.response_type === 'in_channel') this.postMessage({ ...answer, channel });
+    else this.addEphemeral(channel, fields.user_id ?? '', answer, 'ack');
+    return undefined;
+  }
+
+  private addEphemeral(
+    channel: string,
+    user: string,
+    args: Args,
+    source: EphemeralSource,
+  ): EphemeralMessage {
+    const message: EphemeralMessage = {
+      channel,
+      user,
+      ts: this.nextTs(),
+      text: str(args.text),
+      blocks: args.blocks as unknown[] | undefined,
+      source,
+      edits: 0,
+    };
+    this.ephemeralLog.push(message);
+    return message;
   }
 
   /** A WebSocket upgrade: only to `/socket-mode` with a ticket from `apps.connections.open`. */
@@ -1006,6 +1143,10 @@ export class SlackEmulator extends EventEmitter {
 
   private find(channel: string, ts: string | undefined): PostedMessage | undefined {
     return this.store.find((m) => m.channel === channel && m.ts === ts);
+  }
+
+  private findEphemeral(channel: string, ts: string | undefined): EphemeralMessage | undefined {
+    return this.ephemeralLog.find((e) => e.channel === channel && e.ts === ts);
   }
 
   /** A message as the Web API returns it. */

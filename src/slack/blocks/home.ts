@@ -1,11 +1,7 @@
 import type { HomeView, KnownBlock } from '@slack/types';
 import { FEED_LABELS, type FeedId } from '../../domain/paper';
+import { channelMention } from '../permalink';
 import { HELP, helpEntryText } from './messages';
-
-/** Channels are rendered as `<#C…>` mentions: Slack shows their names, and ids are not outside text. */
-function channelMention(channelId: string): string {
-  return /^[CG][A-Z0-9]+$/.test(channelId) ? `<#${channelId}>` : channelId;
-}
 
 /** At most this many channels are listed by name; a Home tab is a summary, not a directory. */
 const CHANNELS_SHOWN = 30;

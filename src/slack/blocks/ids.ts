@@ -4,6 +4,11 @@
  */
 export const ACTION_IDS = {
   upvote: 'paper_upvote',
+  /** "Share to channel" on a search result: posts the paper's full card where the search ran. */
+  share: 'paper_share',
+  /** Previous and next page of search results (two ids: action ids are unique within a block). */
+  searchPrevious: 'search_previous',
+  searchNext: 'search_next',
 } as const;
 
 export const BLOCK_IDS = {
@@ -12,6 +17,8 @@ export const BLOCK_IDS = {
   abstract: 'paper_abstract',
   links: 'paper_links',
   actions: 'paper_actions',
+  /** Above a shared card: who shared it and what they said. */
+  sharedBy: 'paper_shared_by',
 } as const;
 
 /** Message metadata event type carried by every posted card, so a card can be found by its paper. */

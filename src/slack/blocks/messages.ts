@@ -19,6 +19,23 @@ export interface HelpEntry {
 
 export const HELP: readonly HelpEntry[] = [
   {
+    usage: '/papers search <query>',
+    description:
+      'Search every paper Paperboy has seen. All words must match; also `"a phrase"`, `-word` to leave out, `author:"Name"`, `since:7d` or `since:2025-01-01`, `until:…`, `sort:relevance|votes|new`. An arXiv id or link finds that paper.',
+    example: '/papers search speculative decoding -survey since:30d',
+  },
+  {
+    usage: '/papers share <arXiv id or link> [comment]',
+    description: 'Post a paper’s card in this channel, with your comment above it.',
+    example: '/papers share 2406.07550 Worth a read for the ablations',
+  },
+  {
+    usage: '/papers top [today|week|month|all]',
+    description:
+      'The papers this workspace valued most (team votes, then thread replies, then Hugging Face upvotes), with links to their threads. Default: week.',
+    example: '/papers top week',
+  },
+  {
     usage: '/papers follow [feed]',
     description: `Post new papers from a feed in this channel (feeds: ${FEEDS.map((f) => `\`${f}\` ${FEED_LABELS[f]}`).join(', ')}). With no feed: what this channel follows.`,
     example: '/papers follow hf',

@@ -4,6 +4,7 @@ import { format } from 'date-fns';
 import { arxivAbsUrl, arxivPdfUrl, hfPaperUrl, type Paper } from '../../domain/paper';
 import { cutAtSentence } from '../../domain/text';
 import { escapeMrkdwn, mrkdwnLink } from '../mrkdwn';
+import { userMention } from '../permalink';
 import { ACTION_IDS, BLOCK_IDS } from './ids';
 import { fit, LIMITS } from './limits';
 
@@ -55,7 +56,7 @@ function isHttpUrl(url: string | undefined): url is string {
   return url !== undefined && /^https?:\/\//.test(url) && url.length <= OPTIONAL_URL_MAX;
 }
 
-function linkLine(paper: Paper): string {
+export function linkLine(paper: Paper): string {
   const links = [
     mrkdwnLink(arxivAbsUrl(paper.id), 'arXiv'),
     mrkdwnLink(arxivPdfUrl(paper.id), 'PDF'),
@@ -69,7 +70,7 @@ function linkLine(paper: Paper): string {
   return links.join('  ·  ');
 }
 
-function metaLine(paper: Paper): string {
+export function metaLine(paper: Paper): string {
   const parts = [
     fit(escapeMrkdwn(authorLine(paper.authors)), AUTHORS_MAX),
     dateInWords(paper.publishedAt),
@@ -140,4 +141,45 @@ export function paperCard(paper: Paper, stats: CardStats): RenderedMessage {
   ];
   const fallback = `📄 ${escapeMrkdwn(paper.title)} (${escapeMrkdwn(authorLine(paper.authors))})`;
   return { text: fit(fallback, LIMITS.fallbackText), blocks };
+}
+
+/** Who shared a card with `/papers share`, and what they wrote above it. */
+export interface ShareNote {
+  userId: string;
+  /** As the member typed it (decoded); escaped here. */
+  comment?: string;
+}
+
+/** A shared comment is a line or two above a card, not an essay. */
+const COMMENT_MAX = 1000;
+
+/**
+ * A paper card shared by a member: their comment above the card. The comment is outside text:
+ * escaped, so `<!channel>` in it pings nobody.
+ */
+export function sharedPaperCard(paper: Paper, stats: CardStats, share: ShareNote): RenderedMessage {
+  const card = paperCard(paper, stats);
+  const who = userMention(share.userId);
+  const comment = share.comment?.trim();
+  const text = comment
+    ? `${who} shared a paper: ${escapeMrkdwn(cutAtSentence(comment, COMMENT_MAX))}`
+    : `${who} shared a paper.`;
+  return {
+    text: fit(`${text} ${card.text}`, LIMITS.fallbackText),
+    blocks: [
+      { type: 'section', block_id: BLOCK_IDS.sharedBy, text: { type: 'mrkdwn', text } },
+      ...card.blocks,
+    ],
+  };
+}
+
+/** The card a ledger entry shows: shared cards keep their sharer's note through every refresh. */
+export function cardForDelivery(
+  paper: Paper,
+  stats: CardStats,
+  delivery: { sharedBy?: string; comment?: string },
+): RenderedMessage {
+  return delivery.sharedBy
+    ? sharedPaperCard(paper, stats, { userId: delivery.sharedBy, comment: delivery.comment })
+    : paperCard(paper, stats);
 }

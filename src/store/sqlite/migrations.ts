@@ -89,7 +89,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
-    name: 'author names index, reply counts, date index',
+    name: 'author names index, reply counts, shared cards, date index',
     sql: `
       -- One row per author of a paper, so that author:"Wei Li" matches within one name and never
       -- across two neighbours ("… Wei, Li Zhang"). rowid = paper seq * 4096 + position: a paper's
@@ -116,6 +116,9 @@ export const MIGRATIONS: readonly Migration[] = [
 
       -- Thread replies per card, counted from Slack's message events.
       ALTER TABLE deliveries ADD COLUMN reply_count INTEGER NOT NULL DEFAULT 0;
+      -- A card a member shared with /papers share: who, and what they said above it.
+      ALTER TABLE deliveries ADD COLUMN shared_by TEXT;
+      ALTER TABLE deliveries ADD COLUMN share_comment TEXT;
       CREATE INDEX deliveries_by_ts ON deliveries (workspace_id, channel_id, message_ts);
 
       CREATE INDEX papers_published ON papers (published_at);

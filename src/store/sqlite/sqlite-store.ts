@@ -61,6 +61,8 @@ interface DeliveryRow {
   paper_id: string;
   message_ts: string;
   posted_at: number;
+  shared_by: string | null;
+  share_comment: string | null;
 }
 
 function rowToPaper(row: PaperRow): Paper {
@@ -83,13 +85,16 @@ function rowToPaper(row: PaperRow): Paper {
 }
 
 function rowToDelivery(row: DeliveryRow): Delivery {
-  return {
+  const delivery: Delivery = {
     workspaceId: row.workspace_id,
     channelId: row.channel_id,
     paperId: row.paper_id,
     messageTs: row.message_ts,
     postedAt: new Date(row.posted_at),
   };
+  if (row.shared_by !== null) delivery.sharedBy = row.shared_by;
+  if (row.share_comment !== null) delivery.comment = row.share_comment;
+  return delivery;
 }
 
 /** Applies the migrations not yet applied, in order, under one write lock (several processes may start at once). */
@@ -304,8 +309,9 @@ export class SqliteStore implements Store {
   async recordDelivery(delivery: Delivery): Promise<Delivery> {
     this.db
       .prepare(
-        `INSERT INTO deliveries (workspace_id, channel_id, paper_id, message_ts, posted_at)
-         VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        `INSERT INTO deliveries (workspace_id, channel_id, paper_id, message_ts, posted_at,
+           shared_by, share_comment)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       )
       .run(
         delivery.workspaceId,
@@ -313,6 +319,8 @@ export class SqliteStore implements Store {
         delivery.paperId,
         delivery.messageTs,
         delivery.postedAt.getTime(),
+        delivery.sharedBy ?? null,
+        delivery.comment ?? null,
       );
     return (await this.findDelivery(delivery, delivery.paperId)) ?? delivery;
   }

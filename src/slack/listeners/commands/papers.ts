@@ -4,14 +4,27 @@ import { decodeSlackText, escapeMrkdwn } from '../../mrkdwn';
 import { helpMessage, notice } from '../../blocks/messages';
 import type { RenderedMessage } from '../../blocks/paper-card';
 import type { ChannelRef } from '../../../store/store';
+import { answerAfterAck } from '../after-ack';
 import type { ListenerDeps } from '../deps';
+import type { CommandRequest } from './request';
+import { searchCommand } from './search';
+import { shareCommand } from './share';
+import { topCommand } from './top';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
-/** Splits `/papers` text into a lower-cased subcommand and its arguments. */
-export function parseCommand(text: string): { subcommand: string; args: string[] } {
-  const [subcommand = '', ...args] = decodeSlackText(text).trim().split(/\s+/).filter(Boolean);
-  return { subcommand: subcommand.toLowerCase(), args };
+/**
+ * Splits `/papers` text (decoded from Slack's encoding) into a lower-cased subcommand, its
+ * whitespace-separated arguments, and `rest`: everything after the subcommand, as typed.
+ */
+export function parseCommand(text: string): { subcommand: string; args: string[]; rest: string } {
+  const decoded = decodeSlackText(text).trim();
+  const [subcommand = '', ...args] = decoded.split(/\s+/).filter(Boolean);
+  return {
+    subcommand: subcommand.toLowerCase(),
+    args,
+    rest: decoded.slice(subcommand.length).trim(),
+  };
 }
 
 const feedList = FEEDS.map((feed) => `\`${feed}\` (${FEED_LABELS[feed]})`).join(', ');
@@ -72,29 +85,46 @@ async function unfollow(
   );
 }
 
-/**
- * `/papers …`: answers ephemerally in the ack itself (every subcommand here is a quick store
- * call, well inside Slack's 3 seconds).
- */
+type Handler = (
+  deps: ListenerDeps,
+  request: CommandRequest,
+) => Promise<RenderedMessage | undefined>;
+
+/** Answered in the ack itself: each is a quick store call, well inside Slack's 3 seconds. */
+const QUICK: Readonly<Record<string, Handler>> = {
+  follow: (deps, { channel, args }) => follow(deps, channel, args),
+  unfollow: (deps, { channel, args }) => unfollow(deps, channel, args),
+  help: async () => helpMessage(),
+  '': async () => helpMessage(),
+};
+
+/** Acked at once and answered through `response_url`: these may search, fetch or post. */
+const AFTER_ACK: Readonly<Record<string, Handler>> = {
+  search: searchCommand,
+  share: shareCommand,
+  top: topCommand,
+};
+
+/** `/papers …`: routes a subcommand to its handler; an unknown one gets the help. */
 export function papersCommand(deps: ListenerDeps) {
-  return async ({ command, ack }: CommandArgs): Promise<void> => {
-    const { subcommand, args } = parseCommand(command.text);
-    const channel: ChannelRef = { workspaceId: command.team_id, channelId: command.channel_id };
-    let reply: RenderedMessage;
-    switch (subcommand) {
-      case 'follow':
-        reply = await follow(deps, channel, args);
-        break;
-      case 'unfollow':
-        reply = await unfollow(deps, channel, args);
-        break;
-      case '':
-      case 'help':
-        reply = helpMessage();
-        break;
-      default:
-        reply = helpMessage(`I don't know \`/papers ${subcommand}\`. Here is what I can do:`);
+  return async ({ command, ack, respond }: CommandArgs): Promise<void> => {
+    const { subcommand, args, rest } = parseCommand(command.text);
+    const request: CommandRequest = {
+      channel: { workspaceId: command.team_id, channelId: command.channel_id },
+      userId: command.user_id,
+      args,
+      rest,
+    };
+    const slow = AFTER_ACK[subcommand];
+    if (slow) {
+      await ack();
+      await answerAfterAck(deps, respond, () => slow(deps, request));
+      return;
     }
-    await ack({ response_type: 'ephemeral', text: reply.text, blocks: reply.blocks });
+    const quick = QUICK[subcommand];
+    const reply = quick
+      ? await quick(deps, request)
+      : helpMessage(`I don't know \`/papers ${subcommand}\`. Here is what I can do:`);
+    await ack({ response_type: 'ephemeral', text: reply?.text, blocks: reply?.blocks });
   };
 }

@@ -1,0 +1,74 @@
+import { paperIdFromReference } from '../domain/paper-ref';
+import { formatSearchQuery, parseSearchQuery } from '../domain/search-query';
+import { LOOKUP_SOURCE_LABELS, LookupUnavailableError } from '../feeds/lookup';
+import { leadingSnippet } from '../store/snippet';
+import { escapeMrkdwn } from './mrkdwn';
+import { notice } from './blocks/messages';
+import type { RenderedMessage } from './blocks/paper-card';
+import {
+  paperLookupMessage,
+  SEARCH_PAGE_SIZE,
+  searchResultsMessage,
+} from './blocks/search-results';
+import type { ListenerDeps } from './listeners/deps';
+
+type SearchDeps = Pick<ListenerDeps, 'store' | 'lookup' | 'clock' | 'timeZone'>;
+
+/**
+ * One page of `/papers search` as a message: a paper named by id or link (looked up, fetched if
+ * the store lacks it), or full-text results from `offset`. A query the parser cannot take gets
+ * its hint. Shared by the command and the Previous/Next buttons.
+ */
+export async function searchPapers(
+  deps: SearchDeps,
+  workspaceId: string,
+  text: string,
+  offset = 0,
+): Promise<RenderedMessage> {
+  const paperId = paperIdFromReference(text);
+  if (paperId) return lookUp(deps, workspaceId, paperId);
+
+  const parsed = parseSearchQuery(text, { now: deps.clock(), timeZone: deps.timeZone });
+  if (!parsed.ok) return notice(escapeMrkdwn(parsed.hint));
+  const { query, notes } = parsed;
+  const results = await deps.store.search(
+    workspaceId,
+    query,
+    { offset, limit: SEARCH_PAGE_SIZE },
+    deps.clock(),
+  );
+  return searchResultsMessage({
+    queryText: formatSearchQuery(query, deps.timeZone),
+    query,
+    hits: results.hits,
+    total: results.total,
+    offset,
+    notes,
+  });
+}
+
+async function lookUp(
+  deps: SearchDeps,
+  workspaceId: string,
+  paperId: string,
+): Promise<RenderedMessage> {
+  try {
+    const found = await deps.lookup.find(paperId);
+    if (!found) {
+      return notice(
+        `Neither Hugging Face nor arXiv knows a paper *${escapeMrkdwn(paperId)}*. Check the id, or search by words instead.`,
+      );
+    }
+    const teamVotes = await deps.store.countVotes(workspaceId, found.paper.id);
+    const hit = { paper: found.paper, teamVotes, snippet: leadingSnippet(found.paper.abstract) };
+    return paperLookupMessage(
+      hit,
+      found.source === 'store' ? undefined : LOOKUP_SOURCE_LABELS[found.source],
+    );
+  } catch (error) {
+    if (!(error instanceof LookupUnavailableError)) throw error;
+    return notice(
+      `I could not reach Hugging Face or arXiv to look up *${escapeMrkdwn(paperId)}*. Try again in a minute.`,
+    );
+  }
+}

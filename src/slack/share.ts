@@ -1,0 +1,109 @@
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../domain/clock';
+import type { Paper } from '../domain/paper';
+import type { Logger } from '../logger';
+import type { ChannelRef, Delivery, Store } from '../store/store';
+import { PAPER_POSTED_EVENT } from './blocks/ids';
+import { notice } from './blocks/messages';
+import { sharedPaperCard, type RenderedMessage } from './blocks/paper-card';
+import { messagePermalink } from './permalink';
+import { platformErrorCode, retryAfterSeconds } from './client';
+
+export type ShareOutcome =
+  | { kind: 'posted'; delivery: Delivery }
+  /** The paper already has a card in this channel (announced or shared before). */
+  | { kind: 'already'; delivery: Delivery }
+  /** Slack would not take the post; `reason` is for the member, in plain words. */
+  | { kind: 'refused'; reason: string };
+
+export interface ShareRequest {
+  channel: ChannelRef;
+  paper: Paper;
+  userId: string;
+  comment?: string;
+}
+
+/** What a member can do about Slack refusing a share, by Slack's error code. */
+const REFUSALS: Readonly<Record<string, string>> = {
+  not_in_channel: 'I am not in this channel yet: `/invite @Paperboy`, then share again.',
+  channel_not_found:
+    'I cannot post in this conversation (a private channel I am not in, or a direct message with someone else). Share it in a channel I am in.',
+  is_archived: 'This channel is archived, so nothing can be posted in it.',
+  restricted_action: 'A workspace setting keeps me from posting in this channel.',
+};
+
+/**
+ * Posts a paper's full card in a channel on a member's behalf, with their comment above it, and
+ * records it in the ledger (so votes refresh it and the poll never announces it there again).
+ * A paper already in the channel is not posted twice: the existing card is returned instead.
+ */
+export async function sharePaper(
+  deps: { store: Store; slack: WebClient; clock: Clock; logger: Logger },
+  request: ShareRequest,
+): Promise<ShareOutcome> {
+  const { store, slack, clock, logger } = deps;
+  const { channel, paper, userId, comment } = request;
+  const existing = await store.findDelivery(channel, paper.id);
+  if (existing) return { kind: 'already', delivery: existing };
+
+  const card = sharedPaperCard(
+    paper,
+    { teamVotes: await store.countVotes(channel.workspaceId, paper.id) },
+    { userId, comment },
+  );
+  let messageTs: string;
+  try {
+    const posted = await slack.chat.postMessage({
+      channel: channel.channelId,
+      text: card.text,
+      blocks: card.blocks,
+      metadata: { event_type: PAPER_POSTED_EVENT, event_payload: { paper_id: paper.id } },
+      unfurl_links: false,
+      unfurl_media: false,
+    });
+    if (!posted.ts) throw new Error('chat.postMessage answered ok without a message ts');
+    messageTs = posted.ts;
+  } catch (error) {
+    const code = platformErrorCode(error);
+    const refusal = code && REFUSALS[code];
+    if (refusal) return { kind: 'refused', reason: refusal };
+    const retryAfter = retryAfterSeconds(error);
+    if (retryAfter !== undefined) {
+      return {
+        kind: 'refused',
+        reason: `Slack asked me to slow down; try again in ${Math.max(1, Math.ceil(retryAfter))} s.`,
+      };
+    }
+    throw error;
+  }
+  const delivery = await store.recordDelivery({
+    ...channel,
+    paperId: paper.id,
+    messageTs,
+    postedAt: clock(),
+    sharedBy: userId,
+    ...(comment?.trim() ? { comment: comment.trim() } : {}),
+  });
+  logger.info(`${userId} shared ${paper.id} in ${channel.channelId}`);
+  return { kind: 'posted', delivery };
+}
+
+/** What the sharer is told: nothing when the card is posted (the card is the answer). */
+export function shareOutcomeReply(
+  outcome: ShareOutcome,
+  workspaceUrl: string | undefined,
+): RenderedMessage | undefined {
+  switch (outcome.kind) {
+    case 'posted':
+      return undefined;
+    case 'refused':
+      return notice(outcome.reason);
+    case 'already': {
+      const { channelId, messageTs } = outcome.delivery;
+      const link = messagePermalink(workspaceUrl, channelId, messageTs);
+      return notice(
+        `This paper is already in this channel${link ? `: <${link}|see its card and thread>` : ''}. Vote on it and discuss it there.`,
+      );
+    }
+  }
+}
