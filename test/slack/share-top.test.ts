@@ -8,7 +8,7 @@ import type { EphemeralMessage } from '../support/slack-emulator';
 describe('/papers share, Share to channel, result pages and /papers top', () => {
   let h: Harness;
   const fixture = fixturePapers();
-  const [first, second, third] = fixture as [Paper, Paper, Paper];
+  const [first, second] = fixture as [Paper, Paper];
 
   beforeAll(async () => {
     h = await startHarness({ role: 'app', items: [] });
