@@ -3,8 +3,50 @@
  * nothing here asserts a speed.
  */
 import { measurePipeline } from './pipeline';
+import { RANKED_MATCHES_MAX } from '../src/store/sqlite/sqlite-store';
+import { measureSearch } from './search';
+
+/** `npm run bench -- search` runs one section; no argument runs them all. */
+const SECTIONS: Record<string, () => Promise<void>> = { pipeline, search };
 
 async function main(): Promise<void> {
+  const asked = process.argv.slice(2);
+  const unknown = asked.filter((name) => !(name in SECTIONS));
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown section ${unknown.join(', ')}; sections: ${Object.keys(SECTIONS).join(', ')}`,
+    );
+  }
+  for (const name of asked.length > 0 ? asked : Object.keys(SECTIONS)) await SECTIONS[name]?.();
+  console.log(
+    `peak memory (max RSS of this process): ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
+  );
+}
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+async function search(): Promise<void> {
+  const papers = 200_000;
+  console.log(
+    `\nSearch: ${papers.toLocaleString('en-US')} generated papers (fixture vocabulary), SQLite FTS5`,
+  );
+  const f = await measureSearch(papers, 1_000, 30);
+  console.log(
+    `ingest: ${f.ingestMs} ms (${Math.round(f.papers / (f.ingestMs / 1000)).toLocaleString('en-US')} papers/s)`,
+  );
+  console.log('                      queries      p50      p99');
+  console.log(
+    `Store.search (FTS5) ${String(f.queries).padStart(9)} ${ms(f.p50Ms).padStart(8)} ${ms(f.p99Ms).padStart(8)}`,
+  );
+  console.log(
+    `naive LIKE scan     ${String(f.naiveQueries).padStart(9)} ${ms(f.naiveP50Ms).padStart(8)} ${ms(f.naiveP99Ms).padStart(8)}`,
+  );
+  console.log(
+    `FTS5 is ${Math.round(f.naiveP50Ms / f.p50Ms)}× faster at p50, ${Math.round(f.naiveP99Ms / f.p99Ms)}× at p99; ${f.capped} of ${f.queries} queries matched more than the ${RANKED_MATCHES_MAX.toLocaleString('en-US')} papers ranked`,
+  );
+}
+
+async function pipeline(): Promise<void> {
   console.log('Pipeline: HF fixture (50 papers) → poll → announce → cards in the Slack emulator');
   console.log('channels  cards  poll start → last card  cards/s');
   for (const channels of [1, 10]) {
@@ -13,9 +55,6 @@ async function main(): Promise<void> {
       `${String(figures.channels).padStart(8)}  ${String(figures.cards).padStart(5)}  ${`${figures.pollToLastCardMs} ms`.padStart(22)}  ${String(figures.cardsPerSecond).padStart(7)}`,
     );
   }
-  console.log(
-    `peak memory (max RSS of this process): ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
-  );
 }
 
 main().then(

@@ -42,6 +42,7 @@ export async function searchPapers(
     query,
     hits: results.hits,
     total: results.total,
+    capped: results.capped,
     offset,
     notes,
   });

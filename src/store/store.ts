@@ -48,8 +48,13 @@ export interface SearchHit {
 
 export interface SearchResults {
   hits: SearchHit[];
-  /** Every match, not only this page's. */
+  /** Every match, not only this page's; a lower bound when `capped`. */
   total: number;
+  /**
+   * More papers matched than an adapter ranks (a few thousand, the newest): the results are the
+   * best of those, and `total` is how many were ranked.
+   */
+  capped: boolean;
 }
 
 /** Which slice of the ranked results to return. */

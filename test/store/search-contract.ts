@@ -149,7 +149,7 @@ export function describeSearchContract(name: string, open: () => Promise<OpenedS
           { offset: 500, limit: 5 },
           NOW,
         );
-        expect(past).toEqual({ hits: [], total: all.length });
+        expect(past).toEqual({ hits: [], total: all.length, capped: false });
       });
 
       it('marks the matched words in a one-line snippet of the abstract', async () => {
@@ -247,7 +247,7 @@ export function describeSearchContract(name: string, open: () => Promise<OpenedS
           { offset: 0, limit: 5 },
           NOW,
         );
-        expect(results).toEqual({ hits: [], total: 0 });
+        expect(results).toEqual({ hits: [], total: 0, capped: false });
       });
     });
 

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations';
-import { migrate, SqliteStore } from '../../src/store/sqlite/sqlite-store';
+import { migrate, RANKED_MATCHES_MAX, SqliteStore } from '../../src/store/sqlite/sqlite-store';
+import { query } from './search-contract';
 import { tempDatabase } from '../support/harness';
 import { describeSearchContract } from './search-contract';
 import { describeStoreContract, type OpenedStore } from './store-contract';
@@ -165,5 +166,39 @@ describe('SqliteStore (SQLite specifics)', () => {
       await store.upsertPapers([paper('2506.00001')], new Date());
       expect((await store.getPaper('2506.00001'))?.id).toBe('2506.00001');
     });
+  });
+});
+
+describe('SqliteStore search: a query matching more than it ranks', () => {
+  it('ranks the newest matches, says the total is a lower bound, and still applies filters', async () => {
+    const { store, cleanup } = await openSqlite();
+    try {
+      const papers = Array.from({ length: RANKED_MATCHES_MAX + 20 }, (_, i) =>
+        paper(`2506.${String(i + 1).padStart(5, '0')}`, {
+          title: i === 0 ? 'Common ground, the oldest and best title match' : `Paper ${i}`,
+          abstract: 'A common word in every abstract.',
+          publishedAt: new Date(Date.UTC(2025, 0, 1) + i * 3_600_000),
+        }),
+      );
+      await store.upsertPapers(papers, new Date());
+      const now = new Date('2025-06-01T00:00:00Z');
+      const broad = await store.search('T1', query('common'), { offset: 0, limit: 5 }, now);
+      expect(broad.capped).toBe(true);
+      expect(broad.total).toBe(RANKED_MATCHES_MAX);
+      // The oldest paper is past the newest RANKED_MATCHES_MAX matches, title match or not.
+      expect(broad.hits.map((hit) => hit.paper.id)).not.toContain('2506.00001');
+
+      // A filter narrows the candidates before they are cut: the old paper is found again.
+      const dated = await store.search(
+        'T1',
+        query('common until:2025-01-01'),
+        { offset: 0, limit: 5 },
+        now,
+      );
+      expect(dated).toMatchObject({ total: 24, capped: false }); // the papers of 1 January
+      expect(dated.hits[0]?.paper.id).toBe('2506.00001');
+    } finally {
+      await cleanup();
+    }
   });
 });

@@ -102,6 +102,8 @@ export interface SearchResultsView {
   query: SearchQuery;
   hits: SearchHit[];
   total: number;
+  /** More matched than were ranked: `total` is a lower bound, shown as "1,000+". */
+  capped?: boolean;
   offset: number;
   /** Lenient readings of the query worth telling the user about. */
   notes?: readonly string[];
@@ -127,7 +129,8 @@ export function searchResultsMessage(view: SearchResultsView): RenderedMessage {
   }
   const first = view.offset + 1;
   const last = view.offset + view.hits.length;
-  const headline = `${view.total === 1 ? '1 paper matches' : `${view.total.toLocaleString('en-US')} papers match`} ${shownQuery}${view.total > view.hits.length ? ` · ${first}–${last}` : ''}`;
+  const count = `${view.total.toLocaleString('en-US')}${view.capped ? '+' : ''}`;
+  const headline = `${view.total === 1 && !view.capped ? '1 paper matches' : `${count} papers match`} ${shownQuery}${view.total > view.hits.length ? ` · ${first}–${last}` : ''}`;
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: headline } });
   for (const hit of view.hits) blocks.push({ type: 'divider' }, ...compactResult(hit));
   const nav = pageButtons(view, last);

@@ -29,12 +29,11 @@ const TEAM_VOTE_WEIGHT = 5;
 const RECENCY_BOOST = 0.25;
 const RECENCY_FADE_MS = 30 * 24 * 3600 * 1000;
 /**
- * The papers matching `@match`, with their BM25 score. Materialized: FTS5 computes `bm25()` only
- * in a plain scan of its own table, not under the window function that counts the results.
+ * Ranking reads every match, so a query matching much of a large store (`model`, `language`) would
+ * take a tenth of a second. It ranks the newest matches only, this many, the total then being a
+ * lower bound: a broad query is answered in milliseconds, and the newest papers are what it wants.
  */
-const MATCHED_CTE = `WITH matched AS MATERIALIZED (
-  SELECT rowid AS seq, bm25(papers_fts, ${BM25_WEIGHTS}) AS bm25
-  FROM papers_fts WHERE papers_fts MATCH @match)`;
+export const RANKED_MATCHES_MAX = 1000;
 
 interface PaperRow {
   id: string;
@@ -349,34 +348,53 @@ export class SqliteStore implements Store {
     page: PageRequest,
     now: Date,
   ): Promise<SearchResults> {
-    const match = ftsExpression(query.include, 'AND');
+    const include = ftsExpression(query.include, 'AND');
     const exclude = ftsExpression(query.exclude, 'OR');
+    // FTS5's own NOT is the cheap exclusion; it needs something to exclude from.
+    const match = include && exclude ? `(${include}) NOT (${exclude})` : include;
     const params: Record<string, string | number> = {
       workspace: workspaceId,
       now: now.getTime(),
       limit: page.limit,
       offset: page.offset,
+      // One more than are ranked: whether there were more is then known without counting them.
+      candidates: RANKED_MATCHES_MAX + 1,
     };
-    const where: string[] = [];
-    if (match) params['match'] = match;
-    if (exclude) {
-      where.push('p.seq NOT IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH @exclude)');
+    // Filters apply while candidates are gathered, so the newest matches are newest *filtered* ones.
+    const seq = match ? 'papers_fts.rowid' : 'p.seq';
+    const publishedAt = match
+      ? '(SELECT published_at FROM papers WHERE seq = papers_fts.rowid)'
+      : 'p.published_at';
+    const filters: string[] = [];
+    if (match) {
+      filters.push('papers_fts MATCH @match');
+      params['match'] = match;
+    }
+    if (exclude && !include) {
+      filters.push(`${seq} NOT IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH @exclude)`);
       params['exclude'] = exclude;
     }
     query.authors.forEach((name, index) => {
-      where.push(
-        `p.seq IN (SELECT rowid / 4096 FROM author_names WHERE author_names MATCH @author${index})`,
+      // `+`: a filter, not a rowid lookup. Handed to FTS5 as lookups, each would redo bm25()'s
+      // statistics over every match (a second for a common word).
+      filters.push(
+        `${match ? '+' : ''}${seq} IN (SELECT rowid / 4096 FROM author_names WHERE author_names MATCH @author${index})`,
       );
       params[`author${index}`] = ftsColumnMatch('name', name);
     });
     if (query.since) {
-      where.push('p.published_at >= @since');
+      filters.push(`${publishedAt} >= @since`);
       params['since'] = query.since.getTime();
     }
     if (query.until) {
-      where.push('p.published_at < @until');
+      filters.push(`${publishedAt} < @until`);
       params['until'] = query.until.getTime();
     }
+    const where = filters.length ? `WHERE ${filters.join(' AND ')}` : '';
+    const candidates = match
+      ? `SELECT rowid AS seq, bm25(papers_fts, ${BM25_WEIGHTS}) AS bm25 FROM papers_fts ${where}
+         ORDER BY rowid DESC LIMIT @candidates`
+      : `SELECT seq, 0.0 AS bm25 FROM papers p ${where} ORDER BY seq DESC LIMIT @candidates`;
     const relevance = `(-m.bm25)
       * (1 + ${VOTES_BOOST} * ln(1 + COALESCE(p.hf_upvotes, 0) + ${TEAM_VOTE_WEIGHT} * team_votes))
       * (1 + ${RECENCY_BOOST} * exp(-max(@now - p.published_at, 0) / ${RECENCY_FADE_MS}.0))`;
@@ -387,21 +405,24 @@ export class SqliteStore implements Store {
           ? `${relevance} DESC, p.published_at DESC`
           : // Without words there is no relevance to rank by: newest first.
             'p.published_at DESC';
+    // Materialized: FTS5 computes bm25() only in a plain scan of its own table.
+    const withCandidates = `WITH candidates AS MATERIALIZED (${candidates})`;
     const rows = this.db
       .prepare(
-        `${match ? MATCHED_CTE : ''}
+        `${withCandidates}
          SELECT p.*, COALESCE(v.n, 0) AS team_votes, COUNT(*) OVER () AS total
-         FROM ${match ? 'matched m JOIN papers p ON p.seq = m.seq' : 'papers p'}
+         FROM candidates m JOIN papers p ON p.seq = m.seq
          LEFT JOIN (SELECT paper_id, COUNT(*) AS n FROM votes WHERE workspace_id = @workspace
                     GROUP BY paper_id) v ON v.paper_id = p.id
-         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY ${order}, p.seq DESC
          LIMIT @limit OFFSET @offset`,
       )
       .all(params) as SearchRow[];
+    // The cast matters: JavaScript numbers bind as REAL, which FTS5 cannot use to seek by rowid,
+    // so it would compute a snippet for every match to keep one.
     const snippet = this.db.prepare(
       `SELECT snippet(papers_fts, 1, '${MATCH_START}', '${MATCH_END}', '…', ${SNIPPET_WORDS})
-       FROM papers_fts WHERE papers_fts MATCH ? AND rowid = ?`,
+       FROM papers_fts WHERE papers_fts MATCH ? AND rowid = CAST(? AS INTEGER)`,
     );
     const hits = rows.map((row) => {
       const paper = rowToPaper(row);
@@ -414,24 +435,18 @@ export class SqliteStore implements Store {
         snippet: marked ? snippetParts(marked) : leadingSnippet(paper.abstract),
       };
     });
-    const total = rows[0]?.total ?? (page.offset > 0 ? this.countMatches(match, where, params) : 0);
-    return { hits, total };
-  }
-
-  /** The number of matches alone, for a page past the end (which has no row to carry the total). */
-  private countMatches(
-    match: string | undefined,
-    where: string[],
-    params: Record<string, string | number>,
-  ): number {
-    return this.db
-      .prepare(
-        `${match ? MATCHED_CTE : ''}
-         SELECT COUNT(*) FROM ${match ? 'matched m JOIN papers p ON p.seq = m.seq' : 'papers p'}
-         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
-      )
-      .pluck()
-      .get(params) as number;
+    // A page past the end has no row to carry the count: count the candidates alone.
+    const found =
+      rows[0]?.total ??
+      (page.offset > 0
+        ? (this.db
+            .prepare(`${withCandidates} SELECT COUNT(*) FROM candidates`)
+            .pluck()
+            .get(params) as number)
+        : 0);
+    return found > RANKED_MATCHES_MAX
+      ? { hits, total: RANKED_MATCHES_MAX, capped: true }
+      : { hits, total: found, capped: false };
   }
 
   async topPapers(
