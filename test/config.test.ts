@@ -36,6 +36,7 @@ describe('loadConfig', () => {
       ARXIV_API_URL: 'https://export.arxiv.org/api',
       POLL_EVERY: 900_000,
       ANNOUNCE_CHANNELS: [],
+      WORKSPACE_TIME_ZONE: 'UTC',
       LOG_LEVEL: 'info',
     });
     expect(config.SLACK_APP_TOKEN).toBeUndefined();
@@ -49,9 +50,11 @@ describe('loadConfig', () => {
       DATABASE_URL: '/var/lib/paperboy/db.sqlite',
       HF_API_URL: 'http://127.0.0.1:4000/api/',
       POLL_EVERY: '30s',
+      WORKSPACE_TIME_ZONE: 'America/New_York',
       LOG_LEVEL: 'debug',
     });
     expect(config).toMatchObject({
+      WORKSPACE_TIME_ZONE: 'America/New_York',
       PORT: 8080,
       REDIS_URL: 'rediss://cache.example:6380',
       DATABASE_URL: '/var/lib/paperboy/db.sqlite',
@@ -96,6 +99,8 @@ describe('loadConfig', () => {
     ['POLL_EVERY', { POLL_EVERY: '15 minutes' }],
     ['ANNOUNCE_CHANNELS', { ANNOUNCE_CHANNELS: 'C0123ABCD,#general' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
+    ['WORKSPACE_TIME_ZONE', { WORKSPACE_TIME_ZONE: 'Paris' }],
+    ['WORKSPACE_TIME_ZONE', { WORKSPACE_TIME_ZONE: 'GMT+25' }],
   ] as Array<[string, Environment]>)('names %s in the problem (%j)', (name, overrides) => {
     const problems = problemsOf({ ...BASE, ...overrides });
     expect(problems).toHaveLength(1);

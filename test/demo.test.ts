@@ -37,6 +37,9 @@ describe('npm run demo', () => {
     expect(stdout).toContain('the card now shows ▲ 1');
     expect(stdout).toContain('the card now shows ▲ 2');
     expect(stdout).toContain('/papers follow hf');
+    expect(stdout).toMatch(/\d+ papers match `speculative decoding` · 1–5/);
+    expect(stdout).toContain('Top papers in the last 7 days');
+    expect(stdout).toMatch(/▲ 1 team/);
   }, 90_000);
 
   it('starts a throwaway redis-server when none answers at REDIS_URL, and stops it after', async () => {

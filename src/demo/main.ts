@@ -153,10 +153,18 @@ async function main(argv: readonly string[]): Promise<number> {
     );
   }
   say();
-  const help = await slack.sendSlashCommand({ text: 'help', channelId: CHANNEL });
-  say(bold('/papers help answers (only you can see this):'));
-  say(renderMessage(help.json as { text?: string; blocks?: unknown[] }, { width: WIDTH }));
-  say();
+  /** Runs a slash command and prints the ephemeral answer, whether acked or sent afterwards. */
+  const ask = async (text: string) => {
+    const before = slack.ephemerals(CHANNEL).length;
+    await slack.sendSlashCommand({ text, channelId: CHANNEL });
+    const answer = await slack.waitFor(() => slack.ephemerals(CHANNEL)[before]);
+    say(bold(`/papers ${text} answers (only you can see this):`));
+    say(renderMessage(answer, { width: WIDTH }));
+    say();
+  };
+  await ask('search speculative decoding');
+  await ask('top week');
+  await ask('help');
   say(dim(`Peak memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB.`));
 
   if (exitWhenDone) {

@@ -29,9 +29,25 @@ describe('/papers: help, follow and unfollow', () => {
 
   it('lists every subcommand with an example', async () => {
     const reply = await papers('help');
-    for (const usage of ['/papers follow', '/papers unfollow', '/papers help'])
+    for (const usage of [
+      '/papers search',
+      '/papers share',
+      '/papers top',
+      '/papers follow',
+      '/papers unfollow',
+      '/papers help',
+    ])
       expect(reply.all).toContain(usage);
-    expect(reply.all).toContain('/papers follow hf');
+    for (const example of [
+      '/papers search speculative decoding',
+      '/papers share 2406.07550',
+      '/papers top week',
+      '/papers follow hf',
+    ])
+      expect(reply.all).toContain(example);
+    // Placeholders such as <query> would read as links in mrkdwn: they arrive escaped.
+    expect(reply.all).toContain('/papers search &lt;query&gt;');
+    expect(reply.all).not.toContain('<query>');
   });
 
   it('answers an empty command and an unknown subcommand with the help', async () => {

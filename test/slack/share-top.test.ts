@@ -225,7 +225,7 @@ describe('/papers share, Share to channel, result pages and /papers top', () => 
       expect(order.every((position) => position > 0)).toBe(true);
       expect(order).toEqual([...order].sort((a, b) => a - b));
       expect(text).toContain(
-        'https://paperboy-test.slack.com/archives/C0TOP/p1700000001000100|thread in <#C0TOP>',
+        'https://paperboy-test.slack.com/archives/C0TOP/p1700000001000100|thread> in <#C0TOP>',
       );
       expect(text).toContain('💬 4 replies');
     });

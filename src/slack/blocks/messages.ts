@@ -50,7 +50,8 @@ export const HELP: readonly HelpEntry[] = [
 
 /** One command in the help: usage, what it does, an example. */
 export function helpEntryText(entry: HelpEntry): string {
-  return `*\`${entry.usage}\`*\n${entry.description}\n_e.g._ \`${entry.example}\``;
+  // `<arXiv id>` would read as a link or a mention: escape the placeholders' angle brackets.
+  return `*\`${escapeMrkdwn(entry.usage)}\`*\n${entry.description}\n_e.g._ \`${escapeMrkdwn(entry.example)}\``;
 }
 
 /**
@@ -75,6 +76,6 @@ export function helpMessage(problem?: string): RenderedMessage {
       text: HELP.map(helpEntryText).join('\n\n'),
     },
   });
-  const text = `${problem ? `${escapeMrkdwn(problem)} ` : ''}Paperboy commands: ${HELP.map((h) => h.usage).join(', ')}`;
+  const text = `${problem ? `${escapeMrkdwn(problem)} ` : ''}Paperboy commands: ${HELP.map((h) => escapeMrkdwn(h.usage)).join(', ')}`;
   return { text, blocks };
 }

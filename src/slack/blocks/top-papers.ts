@@ -20,7 +20,8 @@ function topLine(rank: number, entry: TopPaper, workspaceUrl: string | undefined
   if (paper.hfUpvotes !== undefined) counts.push(`▲ ${paper.hfUpvotes} on HF`);
   const thread = messagePermalink(workspaceUrl, firstCard.channelId, firstCard.messageTs);
   const where = thread
-    ? `<${thread}|thread in ${channelMention(firstCard.channelId)}>`
+    ? // A link's label cannot hold a mention: the channel goes after it.
+      `<${thread}|thread> in ${channelMention(firstCard.channelId)}`
     : `posted in ${channelMention(firstCard.channelId)}`;
   return `*${rank}.* *<${hfPaperUrl(paper.id)}|${title}>*\n${counts.join('  ·  ')}  ·  ${where}`;
 }
