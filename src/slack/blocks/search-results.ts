@@ -102,7 +102,7 @@ export interface SearchResultsView {
   query: SearchQuery;
   hits: SearchHit[];
   total: number;
-  /** More matched than were ranked: `total` is a lower bound, shown as "1,000+". */
+  /** More matched than were ranked: `total` is a lower bound, shown as "500+". */
   capped?: boolean;
   offset: number;
   /** Lenient readings of the query worth telling the user about. */
