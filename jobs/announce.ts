@@ -5,6 +5,7 @@ import type { FeedId } from '../src/domain/paper';
 import type { Logger } from '../src/logger';
 import { PAPER_POSTED_EVENT } from '../src/slack/blocks/ids';
 import { paperCard } from '../src/slack/blocks/paper-card';
+import { postPaperCard } from '../src/slack/post-card';
 import { PERMANENT_SLACK_ERRORS, platformErrorCode, retryAfterSeconds } from '../src/slack/client';
 import { jobIdPart, QUEUE_NAMES } from '../src/queue/names';
 import type { ChannelRef, Store } from '../src/store/store';
@@ -127,17 +128,7 @@ export function createProcessor(deps: AnnounceDeps) {
     await job.updateData({ ...withoutPostMark(data), postStartedAt: clock().getTime() });
     let messageTs: string;
     try {
-      const posted = await slack.chat.postMessage({
-        channel: data.channelId,
-        text: card.text,
-        blocks: card.blocks,
-        metadata: { event_type: PAPER_POSTED_EVENT, event_payload: { paper_id: paper.id } },
-        // The card carries its own links; Slack's previews of them would bury it.
-        unfurl_links: false,
-        unfurl_media: false,
-      });
-      if (!posted.ts) throw new Error('chat.postMessage answered ok without a message ts');
-      messageTs = posted.ts;
+      messageTs = await postPaperCard(slack, data.channelId, paper.id, card);
     } catch (error) {
       if (retryAfterSeconds(error) !== undefined || platformErrorCode(error) !== undefined) {
         // Slack answered, so nothing was posted: the next attempt need not search the channel.

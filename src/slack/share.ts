@@ -3,10 +3,10 @@ import type { Clock } from '../domain/clock';
 import type { Paper } from '../domain/paper';
 import type { Logger } from '../logger';
 import type { ChannelRef, Delivery, Store } from '../store/store';
-import { PAPER_POSTED_EVENT } from './blocks/ids';
 import { notice } from './blocks/messages';
 import { sharedPaperCard, type RenderedMessage } from './blocks/paper-card';
 import { messagePermalink } from './permalink';
+import { postPaperCard } from './post-card';
 import { platformErrorCode, retryAfterSeconds } from './client';
 
 export type ShareOutcome =
@@ -53,16 +53,7 @@ export async function sharePaper(
   );
   let messageTs: string;
   try {
-    const posted = await slack.chat.postMessage({
-      channel: channel.channelId,
-      text: card.text,
-      blocks: card.blocks,
-      metadata: { event_type: PAPER_POSTED_EVENT, event_payload: { paper_id: paper.id } },
-      unfurl_links: false,
-      unfurl_media: false,
-    });
-    if (!posted.ts) throw new Error('chat.postMessage answered ok without a message ts');
-    messageTs = posted.ts;
+    messageTs = await postPaperCard(slack, channel.channelId, paper.id, card);
   } catch (error) {
     const code = platformErrorCode(error);
     const refusal = code && REFUSALS[code];

@@ -181,4 +181,14 @@ describe('/papers search: full-text search answered through response_url', () =>
       expect(answer.text).toContain('Neither Hugging Face nor arXiv knows a paper *2510.99999*');
     });
   });
+
+  // Last: it breaks the store for the rest of the file.
+  it('tells the member when the search fails on our side, and logs why', async () => {
+    await h.paperboy.store.close();
+    const answer = await papers('search speculative decoding');
+    expect(answer.text).toContain('Sorry, something went wrong on my side');
+    expect(h.logs.some((line) => line.includes('a /papers request failed after its ack'))).toBe(
+      true,
+    );
+  });
 });
