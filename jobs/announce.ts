@@ -8,6 +8,7 @@ import { paperCard } from '../src/slack/blocks/paper-card';
 import { postPaperCard } from '../src/slack/post-card';
 import { PERMANENT_SLACK_ERRORS, platformErrorCode, retryAfterSeconds } from '../src/slack/client';
 import { jobIdPart, QUEUE_NAMES } from '../src/queue/names';
+import type { PostLocks } from '../src/queue/post-lock';
 import type { ChannelRef, Store } from '../src/store/store';
 
 /** Posts one paper's card in one channel and records it in the deliveries ledger. */
@@ -48,6 +49,7 @@ export function jobId(data: ChannelRef & { paperId: string }): string {
 export interface AnnounceDeps {
   store: Store;
   slack: WebClient;
+  locks: PostLocks;
   logger: Logger;
   clock: Clock;
 }
@@ -63,7 +65,7 @@ function withoutPostMark(data: AnnounceData): AnnounceData {
 }
 
 export function createProcessor(deps: AnnounceDeps) {
-  const { store, slack, logger, clock } = deps;
+  const { store, slack, locks, logger, clock } = deps;
 
   /**
    * Looks for this paper's card among the channel's messages around the interrupted attempt:
@@ -119,6 +121,24 @@ export function createProcessor(deps: AnnounceDeps) {
       }
     }
 
+    const release = await locks.tryLock(data);
+    if (!release) {
+      throw new Error(
+        `${data.paperId} is being posted in ${data.channelId} right now; will check again`,
+      );
+    }
+    try {
+      // Checked again under the lock: a share may have posted it since the first check.
+      const recorded = await store.findDelivery(data, data.paperId);
+      if (recorded) return { messageTs: recorded.messageTs, source: 'ledger' };
+      return await post(job);
+    } finally {
+      await release();
+    }
+  }
+
+  async function post(job: Job<AnnounceData>): Promise<AnnounceResult> {
+    const data = job.data;
     const paper = await store.getPaper(data.paperId);
     if (!paper) throw new UnrecoverableError(`paper ${data.paperId} is not in the store`);
     const card = paperCard(paper, {

@@ -10,6 +10,7 @@ import type { Logger } from './logger';
 import { describeInterval, type Config, type Role } from './config';
 import { createRedisConnection, waitForRedis } from './queue/connection';
 import { DEFAULT_QUEUE_PREFIX } from './queue/names';
+import { createPostLocks } from './queue/post-lock';
 import { createQueues, schedulePolls, type Queues } from './queue/queues';
 import { startWorkers, type RunningWorkers } from './queue/workers';
 import { StartupError } from './errors';
@@ -80,6 +81,7 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
     });
     const queues = createQueues(producer, prefix, logger);
     cleanups.push(() => queues.close());
+    const locks = createPostLocks(producer, prefix);
 
     for (const channelId of config.ANNOUNCE_CHANNELS) {
       if (await store.follow({ workspaceId: identity.teamId, channelId }, 'hf', clock())) {
@@ -92,12 +94,6 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
       logger: logger.child('hf'),
       fetch: options.feedFetch,
     });
-    const arxiv = createArxivClient({
-      baseUrl: config.ARXIV_API_URL,
-      logger: logger.child('arxiv'),
-      fetch: options.feedFetch,
-    });
-
     let workers: RunningWorkers | undefined;
     if (role !== 'app') {
       const workerConnection = createRedisConnection(config.REDIS_URL, 'worker');
@@ -115,6 +111,7 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
           store,
           slack,
           feeds: { hf },
+          locks,
           enqueueAnnouncements: (items) => queues.enqueueAnnouncements(items),
           logger: workerLogger,
           clock,
@@ -130,11 +127,30 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
     let app: RunningSlackApp | undefined;
     if (role !== 'worker') {
       const slackLogger = logger.child('slack');
+      // No retries of its own: a share's post retried after a timeout could land twice, and the
+      // card refresher retries its updates itself.
       const slack = createSlackClient({
         token: config.SLACK_BOT_TOKEN,
         apiUrl: config.SLACK_API_URL,
         logger: slackLogger,
-        role: 'app',
+        role: 'worker',
+      });
+      // A member is waiting on a lookup: short timeouts and one retry, not a poll's patience.
+      const lookupFetch = { timeoutMs: 5_000, retries: 1, ...options.feedFetch };
+      const lookup = createPaperLookup({
+        store,
+        hf: createHfClient({
+          baseUrl: config.HF_API_URL,
+          logger: logger.child('hf'),
+          fetch: lookupFetch,
+        }),
+        arxiv: createArxivClient({
+          baseUrl: config.ARXIV_API_URL,
+          logger: logger.child('arxiv'),
+          fetch: lookupFetch,
+        }),
+        clock,
+        logger: slackLogger,
       });
       app = await startSlackApp({
         botToken: config.SLACK_BOT_TOKEN,
@@ -153,7 +169,8 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
           timeZone: config.WORKSPACE_TIME_ZONE,
           workspaceUrl: identity.url,
           refresher: new CardRefresher({ store, logger: slackLogger, slack }),
-          lookup: createPaperLookup({ store, hf, arxiv, clock, logger: slackLogger }),
+          lookup,
+          locks,
         },
       });
       const running = app;

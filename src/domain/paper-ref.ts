@@ -49,5 +49,9 @@ function decodeURIComponentSafely(segment: string): string {
 export function paperIdFromReference(text: string): string | undefined {
   const value = text.trim();
   if (/^https?:\/\//i.test(value)) return paperIdFromUrl(value);
+  // `arxiv.org/abs/…` typed without its scheme is still a link.
+  if (/^(?:www\.|export\.)?(?:arxiv\.org|huggingface\.co|hf\.co)\//i.test(value)) {
+    return paperIdFromUrl(`https://${value}`);
+  }
   return canonicalArxivId(value.replace(/^arxiv:\s*/i, ''));
 }

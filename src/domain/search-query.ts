@@ -40,6 +40,11 @@ export interface ParseContext {
   now: Date;
   /** IANA time zone that `since:`/`until:` days are counted in. */
   timeZone: string;
+  /**
+   * Longest query accepted; default {@link MAX_QUERY_LENGTH}. A page button's query was written
+   * back by {@link formatSearchQuery} (quotes added) and may be a little longer than what was typed.
+   */
+  maxLength?: number;
 }
 
 /** Longer queries are refused with a hint: nobody means 5,000 characters, and buttons carry the query. */
@@ -69,8 +74,11 @@ interface Token {
   operator?: Operator;
 }
 
-/** Letters, digits and combining marks make words; everything else separates them (as in the stores' tokenizers). */
-const WORD = /[\p{L}\p{N}\p{M}]+/gu;
+/**
+ * Letters, digits and combining marks make words; everything else separates them (as in the
+ * stores' tokenizers). A word starts with a letter or digit: a lone mark is no word to match.
+ */
+const WORD = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu;
 
 /** The lower-cased words of some text, in order, punctuation dropped. */
 export function wordsOf(text: string): string[] {
@@ -81,8 +89,11 @@ function isOperator(value: string): value is Operator {
   return (OPERATORS as readonly string[]).includes(value);
 }
 
-/** Splits on whitespace outside quotes. An unclosed quote runs to the end, and says so. */
-function tokenize(text: string, notes: string[]): Token[] {
+/**
+ * Splits on whitespace outside quotes. An unclosed quote runs to the end, and says so; `word:`
+ * prefixes that are not operators are collected in `unknown`.
+ */
+function tokenize(text: string, notes: string[], unknown: string[]): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
@@ -94,11 +105,14 @@ function tokenize(text: string, notes: string[]): Token[] {
       i += 1;
     }
     let operator: Operator | undefined;
-    const prefix = /^([a-z]+):/i.exec(text.slice(i));
+    const prefix = /^([a-z]+):(\S?)/i.exec(text.slice(i));
     const name = prefix?.[1]?.toLowerCase() ?? '';
     if (prefix && isOperator(name)) {
       operator = name;
-      i += prefix[0].length;
+      i += name.length + 1;
+    } else if (prefix?.[2] && !/^https?$/.test(name)) {
+      // `title:mamba` reads like an operator we do not have; a bare `Mamba:` is just a word.
+      unknown.push(name);
     }
     if (text.charAt(i) === '"') {
       const close = text.indexOf('"', i + 1);
@@ -172,16 +186,30 @@ const WHEN_HELP =
  */
 export function parseSearchQuery(text: string, context: ParseContext): ParsedSearch {
   const trimmed = text.trim();
-  if (trimmed.length > MAX_QUERY_LENGTH) {
+  if (trimmed.length > (context.maxLength ?? MAX_QUERY_LENGTH)) {
     return {
       ok: false,
       hint: `That query is ${trimmed.length.toLocaleString('en-US')} characters long; I read queries of up to ${MAX_QUERY_LENGTH}. Try a few distinctive words, e.g. ${EXAMPLE}.`,
     };
   }
   const notes: string[] = [];
+  const unknown: string[] = [];
   const query: SearchQuery = { include: [], exclude: [], authors: [], sort: 'relevance' };
-  for (const token of tokenize(trimmed, notes)) {
+  const tokens = tokenize(trimmed, notes, unknown);
+  if (unknown.length > 0) {
+    return {
+      ok: false,
+      hint: `I don't know \`${unknown[0]}:\`. I understand ${OPERATORS.map((o) => `\`${o}:\``).join(', ')}; to search for the word, leave out the colon.`,
+    };
+  }
+  for (const token of tokens) {
     const shown = token.text.replace(/`/g, "'");
+    if (token.negated && token.operator && token.operator !== 'author') {
+      return {
+        ok: false,
+        hint: `\`-${token.operator}:\` means nothing to me: drop the \`-\`.`,
+      };
+    }
     switch (token.operator) {
       case 'author': {
         const name = wordsOf(token.text);
@@ -261,7 +289,9 @@ export function formatSearchQuery(query: SearchQuery, timeZone: string): string 
     ...query.authors.map((words) => `author:"${words.join(' ')}"`),
   ];
   if (query.since) parts.push(`since:${day(query.since)}`);
-  if (query.until) parts.push(`until:${day(subDays(query.until, 1))}`);
+  // The last instant before `until`, so the day is counted in the workspace's zone even on a
+  // daylight-saving change.
+  if (query.until) parts.push(`until:${day(new Date(query.until.getTime() - 1))}`);
   if (query.sort !== 'relevance') parts.push(`sort:${query.sort}`);
   return parts.join(' ');
 }

@@ -9,9 +9,6 @@ import { nonEmpty, parseDate, show, typeName } from './fields';
 import { FeedError, fetchJson, type FetchJsonOptions } from './http';
 import type { FeedBatch, SkippedItem } from './types';
 
-// The batch types moved to ./types (the arXiv client shares them); re-exported for callers of old.
-export type { FeedBatch, SkippedItem } from './types';
-
 export interface HfClientOptions {
   /** The HF API root, e.g. `https://huggingface.co/api`; a trailing slash is tolerated. */
   baseUrl: string;

@@ -19,7 +19,7 @@ export interface FoundPaper {
   source: LookupSource;
 }
 
-/** Neither feed could be asked (both failed, not "not found"): worth trying again later. */
+/** A source could not be asked, and none that answered had the paper: worth trying again later. */
 export class LookupUnavailableError extends Error {
   constructor(id: string, cause: unknown) {
     super(`could not reach Hugging Face or arXiv to look up ${id}`, { cause });
@@ -31,7 +31,8 @@ export interface PaperLookup {
   /**
    * The paper with this canonical id: from the store, else fetched from Hugging Face's
    * single-paper API, else from arXiv by `id_list`. A fetched paper is saved in the store, so
-   * votes, shares and later searches find it. Undefined when no source knows the id.
+   * votes, shares and later searches find it. Undefined when every source said it does not know
+   * the id; {@link LookupUnavailableError} when a source could not be asked and none had it.
    */
   find(id: string): Promise<FoundPaper | undefined>;
 }
@@ -77,7 +78,8 @@ export function createPaperLookup(deps: PaperLookupDeps): PaperLookup {
         await store.upsertPapers([paper], clock());
         return { paper: (await store.getPaper(id)) ?? paper, source };
       }
-      if (failures.length === sources.length) throw new LookupUnavailableError(id, failures[0]);
+      // "Not found" is only an answer when every source gave it.
+      if (failures.length > 0) throw new LookupUnavailableError(id, failures[0]);
       return undefined;
     },
   };

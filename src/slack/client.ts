@@ -12,7 +12,7 @@ export { WebClient };
  * How the Web API client behaves in each role.
  * - `worker`: retries belong to BullMQ (backoff, attempts, delays that do not use up attempts), so
  *   the client neither retries nor pauses its whole queue on one channel's 429: it rejects at once
- *   and the job decides.
+ *   and the job decides. Listeners post with it too: a post retried blindly may land twice.
  * - `app`: listeners answer people: a couple of quick retries, and a 429 still rejects at once
  *   instead of freezing every other call.
  */

@@ -23,12 +23,18 @@ export async function searchPapers(
   deps: SearchDeps,
   workspaceId: string,
   text: string,
-  offset = 0,
+  page: { offset: number; fromButton: boolean } = { offset: 0, fromButton: false },
 ): Promise<RenderedMessage> {
+  const { offset } = page;
   const paperId = paperIdFromReference(text);
   if (paperId) return lookUp(deps, workspaceId, paperId);
 
-  const parsed = parseSearchQuery(text, { now: deps.clock(), timeZone: deps.timeZone });
+  const parsed = parseSearchQuery(text, {
+    now: deps.clock(),
+    timeZone: deps.timeZone,
+    // A button carries the query as written back, which may be longer than what was typed.
+    ...(page.fromButton ? { maxLength: Number.POSITIVE_INFINITY } : {}),
+  });
   if (!parsed.ok) return notice(escapeMrkdwn(parsed.hint));
   const { query, notes } = parsed;
   const results = await deps.store.search(
@@ -55,11 +61,7 @@ async function lookUp(
 ): Promise<RenderedMessage> {
   try {
     const found = await deps.lookup.find(paperId);
-    if (!found) {
-      return notice(
-        `Neither Hugging Face nor arXiv knows a paper *${escapeMrkdwn(paperId)}*. Check the id, or search by words instead.`,
-      );
-    }
+    if (!found) return notice(`${unknownPaper(paperId)} Or search by words instead.`);
     const teamVotes = await deps.store.countVotes(workspaceId, found.paper.id);
     const hit = { paper: found.paper, teamVotes, snippet: leadingSnippet(found.paper.abstract) };
     return paperLookupMessage(
@@ -68,8 +70,16 @@ async function lookUp(
     );
   } catch (error) {
     if (!(error instanceof LookupUnavailableError)) throw error;
-    return notice(
-      `I could not reach Hugging Face or arXiv to look up *${escapeMrkdwn(paperId)}*. Try again in a minute.`,
-    );
+    return notice(unreachable(paperId));
   }
+}
+
+/** A paper id no source knows. */
+export function unknownPaper(paperId: string): string {
+  return `Neither Hugging Face nor arXiv knows a paper *${escapeMrkdwn(paperId)}*. Check the id.`;
+}
+
+/** A lookup a source did not answer. */
+export function unreachable(paperId: string): string {
+  return `I could not look up *${escapeMrkdwn(paperId)}*: Hugging Face or arXiv did not answer. Try again in a minute.`;
 }

@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../domain/clock';
 import type { Paper } from '../domain/paper';
 import type { Logger } from '../logger';
+import type { PostLocks } from '../queue/post-lock';
 import type { ChannelRef, Delivery, Store } from '../store/store';
 import { notice } from './blocks/messages';
 import { sharedPaperCard, type RenderedMessage } from './blocks/paper-card';
@@ -13,6 +14,8 @@ export type ShareOutcome =
   | { kind: 'posted'; delivery: Delivery }
   /** The paper already has a card in this channel (announced or shared before). */
   | { kind: 'already'; delivery: Delivery }
+  /** Someone is posting it in this channel this very moment (a double click, a poll). */
+  | { kind: 'in_progress' }
   /** Slack would not take the post; `reason` is for the member, in plain words. */
   | { kind: 'refused'; reason: string };
 
@@ -37,15 +40,40 @@ const REFUSALS: Readonly<Record<string, string>> = {
  * records it in the ledger (so votes refresh it and the poll never announces it there again).
  * A paper already in the channel is not posted twice: the existing card is returned instead.
  */
-export async function sharePaper(
-  deps: { store: Store; slack: WebClient; clock: Clock; logger: Logger },
-  request: ShareRequest,
-): Promise<ShareOutcome> {
-  const { store, slack, clock, logger } = deps;
-  const { channel, paper, userId, comment } = request;
+export interface ShareDeps {
+  store: Store;
+  /** A client that does not retry by itself: a post retried after a timeout may land twice. */
+  slack: WebClient;
+  locks: PostLocks;
+  clock: Clock;
+  logger: Logger;
+}
+
+export async function sharePaper(deps: ShareDeps, request: ShareRequest): Promise<ShareOutcome> {
+  const { store, logger } = deps;
+  const { channel, paper } = request;
+  const target = { ...channel, paperId: paper.id };
   const existing = await store.findDelivery(channel, paper.id);
   if (existing) return { kind: 'already', delivery: existing };
+  const release = await deps.locks.tryLock(target);
+  if (!release) return { kind: 'in_progress' };
+  try {
+    // Checked again under the lock: a post that finished just before it was taken is recorded.
+    const recorded = await store.findDelivery(channel, paper.id);
+    if (recorded) return { kind: 'already', delivery: recorded };
+    const outcome = await post(deps, request);
+    if (outcome.kind === 'posted') {
+      logger.info(`${request.userId} shared ${paper.id} in ${channel.channelId}`);
+    }
+    return outcome;
+  } finally {
+    await release();
+  }
+}
 
+async function post(deps: ShareDeps, request: ShareRequest): Promise<ShareOutcome> {
+  const { store, slack, clock } = deps;
+  const { channel, paper, userId, comment } = request;
   const card = sharedPaperCard(
     paper,
     { teamVotes: await store.countVotes(channel.workspaceId, paper.id) },
@@ -75,7 +103,6 @@ export async function sharePaper(
     sharedBy: userId,
     ...(comment?.trim() ? { comment: comment.trim() } : {}),
   });
-  logger.info(`${userId} shared ${paper.id} in ${channel.channelId}`);
   return { kind: 'posted', delivery };
 }
 
@@ -89,6 +116,10 @@ export function shareOutcomeReply(
       return undefined;
     case 'refused':
       return notice(outcome.reason);
+    case 'in_progress':
+      return notice(
+        'This paper is being posted in this channel right now; it will appear in a moment.',
+      );
     case 'already': {
       const { channelId, messageTs } = outcome.delivery;
       const link = messagePermalink(workspaceUrl, channelId, messageTs);

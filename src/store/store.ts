@@ -51,8 +51,8 @@ export interface SearchResults {
   /** Every match, not only this page's; a lower bound when `capped`. */
   total: number;
   /**
-   * More papers matched than an adapter ranks (a few thousand, the newest): the results are the
-   * best of those, and `total` is how many were ranked.
+   * More papers matched than an adapter ranks (SQLite: the 500 newest): the results are the best
+   * of those, and `total` is how many were ranked.
    */
   capped: boolean;
 }

@@ -43,6 +43,8 @@ describe('paperIdFromReference', () => {
     expect(paperIdFromReference('arXiv:2406.07550')).toBe('2406.07550');
     expect(paperIdFromReference('hep-th/9901001')).toBe('hep-th/9901001');
     expect(paperIdFromReference('https://arxiv.org/abs/2406.07550')).toBe('2406.07550');
+    expect(paperIdFromReference('arxiv.org/abs/2406.07550v1')).toBe('2406.07550');
+    expect(paperIdFromReference('hf.co/papers/2406.07550')).toBe('2406.07550');
   });
 
   it('names no paper for words', () => {

@@ -103,20 +103,33 @@ describe('parseSearchQuery', () => {
     expect(hint('-survey')).toMatch(/at least one word/);
     expect(hint('author:')).toMatch(/needs a name/);
     expect(hint('-author:dao mamba')).toMatch(/not leave one out/);
+    expect(hint('mamba -since:7d')).toMatch(/`-since:` means nothing to me/);
   });
 
   it('reads operators of the database as plain words', () => {
-    expect(parsed('NEAR(a b) AND OR NOT title:x ^y *z').include).toEqual([
+    expect(parsed('NEAR(a b) AND OR NOT ^y *z : Mamba: x').include).toEqual([
       ['near', 'a'],
       ['b'],
       ['and'],
       ['or'],
       ['not'],
-      ['title', 'x'],
       ['y'],
       ['z'],
+      ['mamba'],
+      ['x'],
     ]);
     expect(parsed("'; DROP TABLE papers; --").include).toEqual([['drop'], ['table'], ['papers']]);
+  });
+
+  it('gives a hint for an operator it does not have, but reads links and a bare colon as words', () => {
+    expect(hint('title:mamba')).toMatch(
+      /I don't know `title:`.*`author:`, `since:`, `until:`, `sort:`/,
+    );
+    expect(parsed('https://example.org/x').include).toEqual([['https', 'example', 'org', 'x']]);
+  });
+
+  it('drops a lone combining mark instead of searching for an empty word', () => {
+    expect(parsed('tokenizer \u0301').include).toEqual([['tokenizer']]);
   });
 
   it('reads an unclosed quote to the end and says so', () => {
@@ -147,6 +160,8 @@ describe('formatSearchQuery', () => {
       '"state space" author:"Tri Dao" sort:votes',
       'mamba since:2025-01-01 until:2025-01-31',
       'since:7d',
+      // A daylight-saving change in Paris: the last day is still 30 March.
+      'mamba until:2025-03-30',
     ]) {
       const query = parsed(text, 'Europe/Paris');
       expect(parsed(formatSearchQuery(query, 'Europe/Paris'), 'Europe/Paris')).toEqual(query);

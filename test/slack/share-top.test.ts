@@ -118,6 +118,26 @@ describe('/papers share, Share to channel, result pages and /papers top', () => 
       expect(cardsIn('C0BAD')).toEqual([]);
     });
 
+    it('posts once when two members share the same paper at the same moment', async () => {
+      const paper = fixture[5] as Paper;
+      // Slack takes its time answering the first post, so the second share arrives mid-post.
+      h.slack.failNext('chat.postMessage', { delayMs: 300, times: 1, status: 200 });
+      const share = (userId: string) =>
+        h.slack.sendSlashCommand({ text: `share ${paper.id}`, channelId: 'C0RACE', userId });
+      const acks = await Promise.all([share('U0ALICE'), share('U0BOB')]);
+      expect(acks.map((ack) => ack.status)).toEqual([200, 200]);
+      await h.slack.waitFor(() => cardsIn('C0RACE').length === 1);
+      const told = await h.slack.waitFor(() => {
+        const notes = h.slack.ephemerals('C0RACE');
+        return notes.length > 0 && notes;
+      });
+      expect(told[0]?.text).toMatch(
+        /being posted in this channel right now|already in this channel/,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(cardsIn('C0RACE')).toHaveLength(1);
+    });
+
     it('tells the member what to do when Slack refuses the post', async () => {
       h.slack.failNext('chat.postMessage', { error: 'not_in_channel' });
       const answer = await (await papers(`share ${second.id}`, 'C0OUTSIDE')).answer();

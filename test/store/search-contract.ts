@@ -251,6 +251,56 @@ export function describeSearchContract(name: string, open: () => Promise<OpenedS
       });
     });
 
+    describe('ranking boosts', () => {
+      const twin = (id: string, overrides: Partial<Paper> = {}) =>
+        minimalPaper(id, {
+          title: 'Mixture of experts at scale',
+          abstract: 'Experts route tokens.',
+          publishedAt: new Date('2025-06-01T00:00:00Z'),
+          ...overrides,
+        });
+      const first = async (text: string) => (await ids(text))[0];
+
+      it('breaks a tie in text with HF upvotes', async () => {
+        await store.upsertPapers([twin('2506.00001'), twin('2506.00002', { hfUpvotes: 300 })], NOW);
+        expect(await first('experts')).toBe('2506.00002');
+      });
+
+      it('breaks a tie in text with the team’s votes, of this workspace only', async () => {
+        await store.upsertPapers([twin('2506.00001'), twin('2506.00002')], NOW);
+        await store.toggleVote(WORKSPACE, '2506.00001', 'U1', NOW);
+        await store.toggleVote('T2', '2506.00002', 'U1', NOW);
+        await store.toggleVote('T2', '2506.00002', 'U2', NOW);
+        expect(await first('experts')).toBe('2506.00001');
+      });
+
+      it('breaks a tie in text with recency', async () => {
+        await store.upsertPapers(
+          [
+            twin('2506.00001'),
+            twin('2506.00002', { publishedAt: new Date('2025-11-28T00:00:00Z') }),
+          ],
+          NOW,
+        );
+        expect(await first('experts')).toBe('2506.00002');
+      });
+
+      it('keeps a title match above a popular abstract match', async () => {
+        await store.upsertPapers(
+          [
+            twin('2506.00001', { title: 'Routing with experts', hfUpvotes: 0 }),
+            twin('2506.00002', {
+              title: 'Scaling laws',
+              abstract: 'About routing.',
+              hfUpvotes: 5000,
+            }),
+          ],
+          NOW,
+        );
+        expect(await first('routing')).toBe('2506.00001');
+      });
+    });
+
     describe('topPapers', () => {
       const day = (iso: string) => new Date(iso);
       const card = (paperId: string, channelId: string, postedAt: string, ts: string) =>

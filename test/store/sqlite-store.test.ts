@@ -197,6 +197,17 @@ describe('SqliteStore search: a query matching more than it ranks', () => {
       );
       expect(dated).toMatchObject({ total: 24, capped: false }); // the papers of 1 January
       expect(dated.hits[0]?.paper.id).toBe('2506.00001');
+
+      // By votes, the most voted matches are ranked however old they are.
+      await store.upsertPapers([{ ...papers[0]!, hfUpvotes: 999 }], new Date());
+      await store.toggleVote('T1', '2506.00002', 'U1', new Date());
+      const byVotes = await store.search(
+        'T1',
+        query('common sort:votes'),
+        { offset: 0, limit: 2 },
+        now,
+      );
+      expect(byVotes.hits.map((hit) => hit.paper.id)).toEqual(['2506.00002', '2506.00001']);
     } finally {
       await cleanup();
     }

@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { FEED_LABELS, FEEDS } from '../../domain/paper';
 import { escapeMrkdwn } from '../mrkdwn';
+import { fit, LIMITS } from './limits';
 import type { RenderedMessage } from './paper-card';
 
 /**
@@ -8,7 +9,9 @@ import type { RenderedMessage } from './paper-card';
  * here: every piece of outside text in it must go through `escapeMrkdwn` first.
  */
 export function notice(text: string): RenderedMessage {
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  // Answers may echo what a member typed: never past a section's limit.
+  const fitted = fit(text, LIMITS.sectionText);
+  return { text: fitted, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: fitted } }] };
 }
 
 export interface HelpEntry {

@@ -161,8 +161,9 @@ export function sharedPaperCard(paper: Paper, stats: CardStats, share: ShareNote
   const card = paperCard(paper, stats);
   const who = userMention(share.userId);
   const comment = share.comment?.trim();
+  // Escaped first, then cut: escaping lengthens text (`<` is `&lt;`), and `fit` keeps entities whole.
   const text = comment
-    ? `${who} shared a paper: ${escapeMrkdwn(cutAtSentence(comment, COMMENT_MAX))}`
+    ? `${who} shared a paper: ${fit(escapeMrkdwn(comment), COMMENT_MAX)}`
     : `${who} shared a paper.`;
   return {
     text: fit(`${text} ${card.text}`, LIMITS.fallbackText),

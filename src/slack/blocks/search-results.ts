@@ -122,7 +122,10 @@ export function searchResultsMessage(view: SearchResultsView): RenderedMessage {
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: `${headline}\nYou could ${relaxSuggestions(view.query).join('; ')}.`,
+        text:
+          view.total === 0
+            ? `${headline}\nYou could ${relaxSuggestions(view.query).join('; ')}.`
+            : headline,
       },
     });
     return { text: headline, blocks: withNotes(blocks, view.notes) };

@@ -36,7 +36,7 @@ export function topPapersMessage(
   workspaceUrl: string | undefined,
 ): RenderedMessage {
   if (entries.length === 0) {
-    const text = `No papers were posted here ${windowLabel} yet, so there is no top list. Try \`/papers top all\`, or share one with \`/papers share <arXiv id>\`.`;
+    const text = `No papers were posted in this workspace ${windowLabel}, so there is no top list. Try \`/papers top all\`, or share one with \`/papers share &lt;arXiv id&gt;\`.`;
     return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
   }
   const headline = `Top papers ${windowLabel}`;
@@ -60,8 +60,8 @@ export function topPapersMessage(
     },
   ];
   return {
-    text: `${headline}: ${entries.map((e) => escapeMrkdwn(e.paper.title)).join('; ')}`.slice(
-      0,
+    text: fit(
+      `${headline}: ${entries.map((e) => escapeMrkdwn(e.paper.title)).join('; ')}`,
       LIMITS.fallbackText,
     ),
     blocks,

@@ -25,10 +25,16 @@ export async function answerAfterAck(
     reply = notice(SORRY);
   }
   if (!reply) return;
-  await respond({
-    response_type: 'ephemeral',
-    replace_original: options.replace ?? false,
-    text: reply.text,
-    blocks: reply.blocks,
-  });
+  try {
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: options.replace ?? false,
+      text: reply.text,
+      blocks: reply.blocks,
+    });
+  } catch (error) {
+    // Slack refused the answer (a limit we missed): say so in plain text rather than nothing.
+    deps.logger.error('Slack refused an answer to a /papers request:', error);
+    await respond({ response_type: 'ephemeral', replace_original: false, text: SORRY });
+  }
 }

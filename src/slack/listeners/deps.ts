@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../../domain/clock';
 import type { PaperLookup } from '../../feeds/lookup';
+import type { PostLocks } from '../../queue/post-lock';
 import type { Logger } from '../../logger';
 import type { Store } from '../../store/store';
 import type { CardRefresher } from '../card-refresher';
@@ -10,8 +11,13 @@ export interface ListenerDeps {
   store: Store;
   logger: Logger;
   clock: Clock;
-  /** The bot's Web API client, for posts a member asks for (`/papers share`). */
+  /**
+   * The bot's Web API client, for posts a member asks for (`/papers share`). It does not retry by
+   * itself: a post retried after a timeout may land twice.
+   */
   slack: WebClient;
+  /** One poster at a time per (channel, paper), shared with the announce job. */
+  locks: PostLocks;
   refresher: CardRefresher;
   /** Finds a paper by id in the store, else on Hugging Face, else on arXiv. */
   lookup: PaperLookup;

@@ -122,6 +122,8 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX deliveries_by_ts ON deliveries (workspace_id, channel_id, message_ts);
 
       CREATE INDEX papers_published ON papers (published_at);
+      -- search's sort:votes gathers the most upvoted matches first.
+      CREATE INDEX papers_hf_upvotes ON papers (hf_upvotes);
     `,
   },
 ];

@@ -25,6 +25,9 @@ import { MIGRATIONS, type Migration } from './migrations';
  */
 const BM25_WEIGHTS = '10.0, 1.0, 3.0, 2.0';
 const VOTES_BOOST = 0.05;
+/** `v.n`: a paper's team votes in `@workspace` (NULL when none). */
+const TEAM_VOTES_JOIN = `LEFT JOIN (SELECT paper_id, COUNT(*) AS n FROM votes
+  WHERE workspace_id = @workspace GROUP BY paper_id) v ON v.paper_id = p.id`;
 const TEAM_VOTE_WEIGHT = 5;
 const RECENCY_BOOST = 0.25;
 const RECENCY_FADE_MS = 30 * 24 * 3600 * 1000;
@@ -94,6 +97,41 @@ function rowToDelivery(row: DeliveryRow): Delivery {
   if (row.shared_by !== null) delivery.sharedBy = row.shared_by;
   if (row.share_comment !== null) delivery.comment = row.share_comment;
   return delivery;
+}
+
+/**
+ * The search filters as SQL over the papers being gathered: in an FTS5 scan (`fts`, by rowid,
+ * the match itself included) or over the papers table (`papers`). Values are bound parameters
+ * (`@match`, `@exclude`, `@author0…`, `@since`, `@until`), never text.
+ */
+function candidateFilters(
+  query: SearchQuery,
+  over: 'fts' | 'papers',
+  excludeOutsideMatch: boolean,
+): string[] {
+  const seq = over === 'fts' ? 'papers_fts.rowid' : 'p.seq';
+  const publishedAt =
+    over === 'fts'
+      ? '(SELECT published_at FROM papers WHERE seq = papers_fts.rowid)'
+      : 'p.published_at';
+  const filters: string[] = over === 'fts' ? ['papers_fts MATCH @match'] : [];
+  if (excludeOutsideMatch) {
+    filters.push(`${seq} NOT IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH @exclude)`);
+  }
+  query.authors.forEach((_, index) => {
+    // `+` in an FTS5 scan: a filter, not rowid lookups. Handed to FTS5 as lookups, each would
+    // redo bm25()'s statistics over every match (a second for a common word).
+    filters.push(
+      `${over === 'fts' ? '+' : ''}${seq} IN (SELECT rowid / 4096 FROM author_names WHERE author_names MATCH @author${index})`,
+    );
+  });
+  if (query.since) filters.push(`${publishedAt} >= @since`);
+  if (query.until) filters.push(`${publishedAt} < @until`);
+  return filters;
+}
+
+function whereClause(filters: readonly string[]): string {
+  return `WHERE ${filters.length ? filters.join(' AND ') : 'TRUE'}`;
 }
 
 /** Applies the migrations not yet applied, in order, under one write lock (several processes may start at once). */
@@ -360,37 +398,19 @@ export class SqliteStore implements Store {
       // One more than are ranked: whether there were more is then known without counting them.
       candidates: RANKED_MATCHES_MAX + 1,
     };
-    // Filters apply while candidates are gathered, so the newest matches are newest *filtered* ones.
-    const seq = match ? 'papers_fts.rowid' : 'p.seq';
-    const publishedAt = match
-      ? '(SELECT published_at FROM papers WHERE seq = papers_fts.rowid)'
-      : 'p.published_at';
-    const filters: string[] = [];
-    if (match) {
-      filters.push('papers_fts MATCH @match');
-      params['match'] = match;
-    }
-    if (exclude && !include) {
-      filters.push(`${seq} NOT IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH @exclude)`);
-      params['exclude'] = exclude;
-    }
+    if (match) params['match'] = match;
+    if (exclude && !include) params['exclude'] = exclude;
     query.authors.forEach((name, index) => {
-      // `+`: a filter, not a rowid lookup. Handed to FTS5 as lookups, each would redo bm25()'s
-      // statistics over every match (a second for a common word).
-      filters.push(
-        `${match ? '+' : ''}${seq} IN (SELECT rowid / 4096 FROM author_names WHERE author_names MATCH @author${index})`,
-      );
       params[`author${index}`] = ftsColumnMatch('name', name);
     });
-    if (query.since) {
-      filters.push(`${publishedAt} >= @since`);
-      params['since'] = query.since.getTime();
-    }
-    if (query.until) {
-      filters.push(`${publishedAt} < @until`);
-      params['until'] = query.until.getTime();
-    }
-    const where = filters.length ? `WHERE ${filters.join(' AND ')}` : '';
+    if (query.since) params['since'] = query.since.getTime();
+    if (query.until) params['until'] = query.until.getTime();
+    // Filters apply while candidates are gathered, so the newest matches are newest *filtered* ones.
+    const ftsWhere = whereClause(candidateFilters(query, 'fts', Boolean(exclude && !include)));
+    const paperFilters = candidateFilters(query, 'papers', Boolean(exclude && !include));
+    if (match)
+      paperFilters.push('p.seq IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH @match)');
+    const paperWhere = whereClause(paperFilters);
     // bm25() first counts, over the whole index, the papers holding each phrase of the match: for a
     // phrase of common words that means checking positions in most papers. The words alone give
     // nearly the same ranking among papers that hold the phrase, for the cost of a doclist scan.
@@ -402,16 +422,23 @@ export class SqliteStore implements Store {
       : undefined;
     let candidates: string;
     if (!match) {
-      candidates = `SELECT seq, 0.0 AS bm25 FROM papers p ${where} ORDER BY seq DESC LIMIT @candidates`;
+      candidates = `SELECT seq, 0.0 AS bm25 FROM papers p ${paperWhere} ORDER BY seq DESC LIMIT @candidates`;
+    } else if (query.sort === 'votes') {
+      // By votes, the candidates are the most voted matches: the team's, then HF's, however old.
+      candidates = `SELECT seq, 0.0 AS bm25 FROM papers p ${paperWhere}
+          AND p.id IN (SELECT paper_id FROM votes WHERE workspace_id = @workspace)
+        UNION
+        SELECT seq, 0.0 AS bm25 FROM (SELECT seq FROM papers p ${paperWhere}
+          ORDER BY p.hf_upvotes DESC LIMIT @candidates)`;
     } else if (rankWith) {
       params['rankWith'] = rankWith;
       candidates = `SELECT rowid AS seq, bm25(papers_fts, ${BM25_WEIGHTS}) AS bm25 FROM papers_fts
         WHERE papers_fts MATCH @rankWith AND +rowid IN (
-          SELECT rowid FROM papers_fts ${where} ORDER BY rowid DESC LIMIT @candidates)
+          SELECT rowid FROM papers_fts ${ftsWhere} ORDER BY rowid DESC LIMIT @candidates)
         ORDER BY rowid DESC LIMIT @candidates`;
     } else {
       candidates = `SELECT rowid AS seq, bm25(papers_fts, ${BM25_WEIGHTS}) AS bm25 FROM papers_fts
-        ${where} ORDER BY rowid DESC LIMIT @candidates`;
+        ${ftsWhere} ORDER BY rowid DESC LIMIT @candidates`;
     }
     const relevance = `(-m.bm25)
       * (1 + ${VOTES_BOOST} * ln(1 + COALESCE(p.hf_upvotes, 0) + ${TEAM_VOTE_WEIGHT} * team_votes))
@@ -430,8 +457,7 @@ export class SqliteStore implements Store {
         `${withCandidates}
          SELECT p.*, COALESCE(v.n, 0) AS team_votes, COUNT(*) OVER () AS total
          FROM candidates m JOIN papers p ON p.seq = m.seq
-         LEFT JOIN (SELECT paper_id, COUNT(*) AS n FROM votes WHERE workspace_id = @workspace
-                    GROUP BY paper_id) v ON v.paper_id = p.id
+         ${TEAM_VOTES_JOIN}
          ORDER BY ${order}, p.seq DESC
          LIMIT @limit OFFSET @offset`,
       )
@@ -480,8 +506,7 @@ export class SqliteStore implements Store {
          )
          SELECT p.*, posted.replies, posted.first_posted, COALESCE(v.n, 0) AS team_votes
          FROM posted JOIN papers p ON p.id = posted.paper_id
-         LEFT JOIN (SELECT paper_id, COUNT(*) AS n FROM votes WHERE workspace_id = @workspace
-                    GROUP BY paper_id) v ON v.paper_id = p.id
+         ${TEAM_VOTES_JOIN}
          WHERE posted.first_posted >= @since
          ORDER BY team_votes DESC, posted.replies DESC, COALESCE(p.hf_upvotes, 0) DESC,
            posted.first_posted DESC, p.id

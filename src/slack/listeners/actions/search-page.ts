@@ -4,6 +4,7 @@ import { parseSearchPageValue } from '../../blocks/search-results';
 import { searchPapers } from '../../search';
 import { answerAfterAck } from '../after-ack';
 import type { ListenerDeps } from '../deps';
+import { workspaceOf } from './workspace';
 
 type PageArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -16,9 +17,9 @@ export function searchPageAction(deps: ListenerDeps) {
       respond,
       async () => {
         const page = parseSearchPageValue(action.value);
-        const workspaceId = body.team?.id ?? body.user.team_id;
+        const workspaceId = workspaceOf(body);
         if (!page || !workspaceId) return notice('That page is gone. Run the search again?');
-        return searchPapers(deps, workspaceId, page.q, page.offset);
+        return searchPapers(deps, workspaceId, page.q, { offset: page.offset, fromButton: true });
       },
       { replace: true },
     );

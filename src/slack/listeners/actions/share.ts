@@ -4,6 +4,7 @@ import { notice } from '../../blocks/messages';
 import { shareOutcomeReply, sharePaper } from '../../share';
 import { answerAfterAck } from '../after-ack';
 import type { ListenerDeps } from '../deps';
+import { workspaceOf } from './workspace';
 
 type ShareArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -13,7 +14,7 @@ export function shareAction(deps: ListenerDeps) {
     await ack();
     await answerAfterAck(deps, respond, async () => {
       const paperId = canonicalArxivId(action.value ?? '');
-      const workspaceId = body.team?.id ?? body.user.team_id;
+      const workspaceId = workspaceOf(body);
       const channelId = body.channel?.id;
       const paper = paperId ? await deps.store.getPaper(paperId) : undefined;
       if (!paper || !workspaceId || !channelId) {

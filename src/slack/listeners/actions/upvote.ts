@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { canonicalArxivId } from '../../../domain/arxiv-id';
 import type { ListenerDeps } from '../deps';
+import { workspaceOf } from './workspace';
 
 type UpvoteArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -12,7 +13,7 @@ export function upvoteAction(deps: ListenerDeps) {
   return async ({ ack, body, action, respond }: UpvoteArgs): Promise<void> => {
     await ack();
     const paperId = canonicalArxivId(action.value ?? '');
-    const workspaceId = body.team?.id ?? body.user.team_id;
+    const workspaceId = workspaceOf(body);
     if (!paperId || !workspaceId) {
       deps.logger.warn(`ignored an upvote with an unusable paper id or workspace`);
       return;

@@ -3,12 +3,13 @@ import { LookupUnavailableError } from '../../../feeds/lookup';
 import { escapeMrkdwn } from '../../mrkdwn';
 import { notice } from '../../blocks/messages';
 import type { RenderedMessage } from '../../blocks/paper-card';
+import { unknownPaper, unreachable } from '../../search';
 import { shareOutcomeReply, sharePaper } from '../../share';
 import type { ListenerDeps } from '../deps';
 import type { CommandRequest } from './request';
 
 const USAGE =
-  '`/papers share <arXiv id or link> [comment]`, e.g. `/papers share 2406.07550 Worth a read for the ablations`';
+  '`/papers share &lt;arXiv id or link&gt; [comment]`, e.g. `/papers share 2406.07550 Worth a read for the ablations`';
 
 /**
  * `/papers share <arXiv id or URL> [comment]`: posts the paper's full card here with the
@@ -31,12 +32,9 @@ export async function shareCommand(
     found = await deps.lookup.find(paperId);
   } catch (error) {
     if (!(error instanceof LookupUnavailableError)) throw error;
-    return notice(
-      `I could not reach Hugging Face or arXiv to fetch *${paperId}*. Try again in a minute.`,
-    );
+    return notice(unreachable(paperId));
   }
-  if (!found)
-    return notice(`Neither Hugging Face nor arXiv knows a paper *${paperId}*. Check the id.`);
+  if (!found) return notice(unknownPaper(paperId));
   const comment = request.rest.slice(request.rest.indexOf(reference) + reference.length).trim();
   const outcome = await sharePaper(deps, {
     channel: request.channel,
