@@ -60,7 +60,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   });
   commands.register(app, options.listeners);
   actions.register(app, options.listeners);
-  events.register(app, options.listeners);
+  events.register(app, options.listeners, options.identity.botUserId);
   app.error(async (error) => {
     logger.error('unhandled error in a Slack listener:', error.original ?? error);
   });

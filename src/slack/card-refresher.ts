@@ -10,6 +10,8 @@ export interface CardTarget {
   /** Set on shared cards, whose sharer's note must survive the refresh. */
   sharedBy?: string;
   comment?: string;
+  /** The card's own thread replies, shown under its buttons. */
+  replyCount?: number;
 }
 
 /**
@@ -17,6 +19,11 @@ export interface CardTarget {
  * it began, so a burst of N clicks needs far fewer than N rounds.
  */
 const MAX_ROUNDS = 100;
+/**
+ * How long a reply-triggered refresh waits for more replies: a lively thread gets one update per
+ * second or so, not one per reply.
+ */
+export const REPLY_DEBOUNCE_MS = 1_000;
 /** The pause before rewriting a card whose update failed for a reason that may pass. */
 const TRANSIENT_RETRY_MS = 1_000;
 
@@ -35,7 +42,28 @@ export class CardRefresher {
     { dirty: boolean; done: Promise<void>; clicked: Map<string, CardTarget> }
   >();
 
+  private readonly scheduled = new Map<string, Promise<void>>();
+
   constructor(private readonly deps: { store: Store; slack: WebClient; logger: Logger }) {}
+
+  /**
+   * A refresh after `delayMs`, shared by every request made until it starts (a burst of thread
+   * replies becomes one refresh). Votes use {@link refresh}: a click wants its answer at once.
+   */
+  refreshSoon(workspaceId: string, paperId: string, delayMs = REPLY_DEBOUNCE_MS): Promise<void> {
+    const key = `${workspaceId}/${paperId}`;
+    const pending = this.scheduled.get(key);
+    if (pending) return pending;
+    const later = new Promise<void>((resolve) => {
+      // Unref'd: a pending refresh must not keep a stopping process alive.
+      setTimeout(resolve, delayMs).unref();
+    }).then(() => {
+      this.scheduled.delete(key);
+      return this.refresh(workspaceId, paperId);
+    });
+    this.scheduled.set(key, later);
+    return later;
+  }
 
   /** `clicked` is refreshed too when it is not in the ledger (e.g. a card shared before it was). */
   refresh(workspaceId: string, paperId: string, clicked?: CardTarget): Promise<void> {

@@ -16,6 +16,8 @@ export interface Delivery extends ChannelRef {
   sharedBy?: string;
   /** What the sharer wrote above the card, as they typed it. */
   comment?: string;
+  /** Replies in the card's thread, when there are any. */
+  replyCount?: number;
 }
 
 export interface UpsertResult {
@@ -139,14 +141,20 @@ export interface Store {
 
   /**
    * Adds `delta` (negative for deleted replies) to the reply count of the card posted as
-   * `messageTs` in a channel, never going below zero. Returns the card's count after, or
+   * `messageTs` in a channel, never going below zero. Returns the card as it is after, or
    * undefined when no card of ours has that ts.
    */
   countThreadReplies(
     channel: ChannelRef,
     messageTs: string,
     delta: number,
-  ): Promise<number | undefined>;
+  ): Promise<Delivery | undefined>;
+
+  /**
+   * Remembers a Slack event id; false when it was already seen (Slack retries an event it thinks
+   * was not received, with the same id). Ids older than a day are forgotten.
+   */
+  markEventSeen(eventId: string, at: Date): Promise<boolean>;
 
   close(): Promise<void>;
 }

@@ -354,13 +354,32 @@ export function describeSearchContract(name: string, open: () => Promise<OpenedS
 
       it('counts thread replies per card, never below zero, and only for our cards', async () => {
         const channel = { workspaceId: WORKSPACE, channelId: 'C1' };
-        expect(await store.countThreadReplies(channel, '1.1', 2)).toBe(2);
-        expect(await store.countThreadReplies(channel, '1.1', -1)).toBe(1);
-        expect(await store.countThreadReplies(channel, '1.1', -5)).toBe(0);
+        const count = async (ts: string, delta: number) =>
+          (await store.countThreadReplies(channel, ts, delta))?.replyCount ?? 0;
+        expect(await count('1.1', 2)).toBe(2);
+        expect(await count('1.1', -1)).toBe(1);
+        expect(await count('1.1', -5)).toBe(0);
+        expect(await store.countThreadReplies(channel, '1.1', 1)).toMatchObject({
+          paperId: '2506.00001',
+          messageTs: '1.1',
+          replyCount: 1,
+        });
+        expect((await store.findDelivery(channel, '2506.00001'))?.replyCount).toBe(1);
         expect(await store.countThreadReplies(channel, '9.9', 1)).toBeUndefined();
         expect(
           await store.countThreadReplies({ workspaceId: WORKSPACE, channelId: 'C2' }, '1.1', 1),
         ).toBeUndefined();
+      });
+
+      it('remembers Slack event ids for a day', async () => {
+        const at = new Date('2025-12-01T00:00:00Z');
+        const later = (hours: number) => new Date(at.getTime() + hours * 3_600_000);
+        expect(await store.markEventSeen('Ev1', at)).toBe(true);
+        expect(await store.markEventSeen('Ev1', later(1))).toBe(false);
+        expect(await store.markEventSeen('Ev2', at)).toBe(true);
+        // More than a day later the first id is forgotten (Slack stopped retrying long before).
+        expect(await store.markEventSeen('Ev3', later(25))).toBe(true);
+        expect(await store.markEventSeen('Ev1', later(25))).toBe(true);
       });
     });
   });

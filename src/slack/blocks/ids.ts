@@ -17,6 +17,8 @@ export const BLOCK_IDS = {
   abstract: 'paper_abstract',
   links: 'paper_links',
   actions: 'paper_actions',
+  /** Under the buttons: how many replies the card's thread has. */
+  replies: 'paper_replies',
   /** Above a shared card: who shared it and what they said. */
   sharedBy: 'paper_shared_by',
 } as const;

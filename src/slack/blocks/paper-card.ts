@@ -11,6 +11,8 @@ import { fit, LIMITS } from './limits';
 /** What the team added to a paper: shown on the card, refreshed when it changes. */
 export interface CardStats {
   teamVotes: number;
+  /** Replies in this card's thread. */
+  replies?: number;
 }
 
 export interface RenderedMessage {
@@ -139,6 +141,18 @@ export function paperCard(paper: Paper, stats: CardStats): RenderedMessage {
       ],
     },
   ];
+  if (stats.replies) {
+    blocks.push({
+      type: 'context',
+      block_id: BLOCK_IDS.replies,
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `💬 ${stats.replies} ${stats.replies === 1 ? 'reply' : 'replies'} in the thread`,
+        },
+      ],
+    });
+  }
   const fallback = `📄 ${escapeMrkdwn(paper.title)} (${escapeMrkdwn(authorLine(paper.authors))})`;
   return { text: fit(fallback, LIMITS.fallbackText), blocks };
 }
@@ -178,9 +192,10 @@ export function sharedPaperCard(paper: Paper, stats: CardStats, share: ShareNote
 export function cardForDelivery(
   paper: Paper,
   stats: CardStats,
-  delivery: { sharedBy?: string; comment?: string },
+  delivery: { sharedBy?: string; comment?: string; replyCount?: number },
 ): RenderedMessage {
+  const cardStats = { ...stats, replies: delivery.replyCount ?? 0 };
   return delivery.sharedBy
-    ? sharedPaperCard(paper, stats, { userId: delivery.sharedBy, comment: delivery.comment })
-    : paperCard(paper, stats);
+    ? sharedPaperCard(paper, cardStats, { userId: delivery.sharedBy, comment: delivery.comment })
+    : paperCard(paper, cardStats);
 }

@@ -89,7 +89,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
-    name: 'author names index, reply counts, shared cards, date index',
+    name: 'author names index, reply counts, shared cards, event ids, search indexes',
     sql: `
       -- One row per author of a paper, so that author:"Wei Li" matches within one name and never
       -- across two neighbours ("… Wei, Li Zhang"). rowid = paper seq * 4096 + position: a paper's
@@ -122,6 +122,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX deliveries_by_ts ON deliveries (workspace_id, channel_id, message_ts);
 
       CREATE INDEX papers_published ON papers (published_at);
+      -- Slack's event retries carry the same event_id: each is counted once.
+      CREATE TABLE slack_events (
+        event_id TEXT PRIMARY KEY,
+        seen_at INTEGER NOT NULL
+      );
+      CREATE INDEX slack_events_seen ON slack_events (seen_at);
+
       -- search's sort:votes gathers the most upvoted matches first.
       CREATE INDEX papers_hf_upvotes ON papers (hf_upvotes);
     `,

@@ -25,6 +25,8 @@ import { MIGRATIONS, type Migration } from './migrations';
  */
 const BM25_WEIGHTS = '10.0, 1.0, 3.0, 2.0';
 const VOTES_BOOST = 0.05;
+/** Slack retries an event for minutes; a day of ids is plenty. */
+const EVENT_MEMORY_MS = 24 * 3600 * 1000;
 /** `v.n`: a paper's team votes in `@workspace` (NULL when none). */
 const TEAM_VOTES_JOIN = `LEFT JOIN (SELECT paper_id, COUNT(*) AS n FROM votes
   WHERE workspace_id = @workspace GROUP BY paper_id) v ON v.paper_id = p.id`;
@@ -65,6 +67,7 @@ interface DeliveryRow {
   posted_at: number;
   shared_by: string | null;
   share_comment: string | null;
+  reply_count: number;
 }
 
 function rowToPaper(row: PaperRow): Paper {
@@ -96,6 +99,7 @@ function rowToDelivery(row: DeliveryRow): Delivery {
   };
   if (row.shared_by !== null) delivery.sharedBy = row.shared_by;
   if (row.share_comment !== null) delivery.comment = row.share_comment;
+  if (row.reply_count > 0) delivery.replyCount = row.reply_count;
   return delivery;
 }
 
@@ -529,15 +533,31 @@ export class SqliteStore implements Store {
     channel: ChannelRef,
     messageTs: string,
     delta: number,
-  ): Promise<number | undefined> {
-    return this.db
+  ): Promise<Delivery | undefined> {
+    const row = this.db
       .prepare(
         `UPDATE deliveries SET reply_count = max(reply_count + ?, 0)
          WHERE workspace_id = ? AND channel_id = ? AND message_ts = ?
-         RETURNING reply_count`,
+         RETURNING *`,
       )
-      .pluck()
-      .get(delta, channel.workspaceId, channel.channelId, messageTs) as number | undefined;
+      .get(delta, channel.workspaceId, channel.channelId, messageTs) as DeliveryRow | undefined;
+    return row && rowToDelivery(row);
+  }
+
+  async markEventSeen(eventId: string, at: Date): Promise<boolean> {
+    const mark = this.db.transaction(() => {
+      this.db
+        .prepare('DELETE FROM slack_events WHERE seen_at < ?')
+        .run(at.getTime() - EVENT_MEMORY_MS);
+      return (
+        this.db
+          .prepare(
+            'INSERT INTO slack_events (event_id, seen_at) VALUES (?, ?) ON CONFLICT DO NOTHING',
+          )
+          .run(eventId, at.getTime()).changes > 0
+      );
+    });
+    return mark.immediate();
   }
 
   async close(): Promise<void> {
