@@ -1,12 +1,13 @@
-import { DelayedError, UnrecoverableError, type Job, type JobsOptions } from 'bullmq';
+import { UnrecoverableError, type Job, type JobsOptions } from 'bullmq';
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../src/domain/clock';
-import type { FeedId } from '../src/domain/paper';
+import type { FeedId } from '../src/domain/feed';
 import type { Logger } from '../src/logger';
 import { PAPER_POSTED_EVENT } from '../src/slack/blocks/ids';
 import { paperCard } from '../src/slack/blocks/paper-card';
 import { postPaperCard } from '../src/slack/post-card';
-import { PERMANENT_SLACK_ERRORS, platformErrorCode, retryAfterSeconds } from '../src/slack/client';
+import { platformErrorCode, retryAfterSeconds } from '../src/slack/client';
+import { withSlackFailures } from './slack-failures';
 import { jobIdPart, QUEUE_NAMES } from '../src/queue/names';
 import type { PostLocks } from '../src/queue/post-lock';
 import type { ChannelRef, Store } from '../src/store/store';
@@ -162,21 +163,7 @@ export function createProcessor(deps: AnnounceDeps) {
   }
 
   return async function announce(job: Job<AnnounceData>, token?: string): Promise<AnnounceResult> {
-    try {
-      return await deliver(job);
-    } catch (error) {
-      const retryAfter = retryAfterSeconds(error);
-      if (retryAfter !== undefined && token) {
-        // Slack's 429 is a pause, not a failure: wait it out without using up an attempt.
-        await job.moveToDelayed(Date.now() + retryAfter * 1000, token);
-        throw new DelayedError();
-      }
-      const code = platformErrorCode(error);
-      const reason = code && PERMANENT_SLACK_ERRORS[code];
-      if (reason) {
-        throw new UnrecoverableError(`${code}: ${reason} (channel ${job.data.channelId})`);
-      }
-      throw error;
-    }
+    // Slack's 429 is a pause, not a failure: it does not use up an attempt.
+    return withSlackFailures(job, token, () => deliver(job));
   };
 }

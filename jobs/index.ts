@@ -4,24 +4,22 @@
  */
 import type { WorkerSpec } from '../src/queue/workers';
 import * as announce from './announce';
+import * as digest from './digest';
+import * as noteVersion from './note-version';
 import * as pollFeed from './poll-feed';
 
-export { announce, pollFeed };
+export { announce, digest, noteVersion, pollFeed };
 
 /** Everything any job needs; each processor takes the part it uses. */
-export type JobDeps = pollFeed.PollFeedDeps & announce.AnnounceDeps;
+export type JobDeps = pollFeed.PollFeedDeps &
+  announce.AnnounceDeps &
+  noteVersion.NoteVersionDeps &
+  digest.DigestDeps;
 
 export function workerSpecs(deps: JobDeps): WorkerSpec[] {
-  return [
-    {
-      name: pollFeed.name,
-      concurrency: pollFeed.concurrency,
-      processor: pollFeed.createProcessor(deps),
-    },
-    {
-      name: announce.name,
-      concurrency: announce.concurrency,
-      processor: announce.createProcessor(deps),
-    },
-  ];
+  return [pollFeed, announce, noteVersion, digest].map((job) => ({
+    name: job.name,
+    concurrency: job.concurrency,
+    processor: job.createProcessor(deps),
+  }));
 }

@@ -1,15 +1,22 @@
 import type { Job, JobsOptions } from 'bullmq';
 import type { Clock } from '../src/domain/clock';
-import type { FeedId, Paper } from '../src/domain/paper';
+import { arxivCategoryOf, type FeedId, type PolledSource } from '../src/domain/feed';
+import { passesFilters } from '../src/domain/follow-filters';
+import type { FeedBatch } from '../src/feeds/types';
 import type { Logger } from '../src/logger';
 import { QUEUE_NAMES } from '../src/queue/names';
 import type { ChannelRef, Store } from '../src/store/store';
 
-/** Fetches a feed, stores its papers, and queues an announcement per new paper and follower. */
+/**
+ * Fetches a feed, stores its papers, and queues what each following channel is owed: an
+ * announcement per paper, or a place in its next digest; and a note in the threads of cards whose
+ * paper has a new arXiv version.
+ */
 export const name = QUEUE_NAMES.pollFeed;
 
 export interface PollFeedData {
-  feed: FeedId;
+  /** `hf`: Hugging Face's daily list; `arxiv`: every arXiv category some channel follows. */
+  feed: PolledSource;
 }
 
 export interface PollFeedResult {
@@ -18,6 +25,8 @@ export interface PollFeedResult {
   inserted: number;
   updated: number;
   announcementsQueued: number;
+  heldForDigests?: number;
+  versionNotesQueued?: number;
 }
 
 export const options: JobsOptions = {
@@ -31,46 +40,109 @@ export const options: JobsOptions = {
 /** One poll at a time per worker; the queue's global concurrency makes it one across all workers. */
 export const concurrency = 1;
 
-/** A feed client as the poll sees it: the papers of the current window, and what was skipped. */
-export interface FeedSource {
-  fetchDaily(now: Date): Promise<{ papers: Paper[]; skipped: unknown[] }>;
+/** The feed clients as the poll sees them: each returns the papers of its current window. */
+export interface FeedSources {
+  hf: { fetchDaily(now: Date): Promise<FeedBatch> };
+  arxiv: { fetchRecent(categories: string[]): Promise<FeedBatch> };
 }
 
 export type Announcement = ChannelRef & { paperId: string; feed?: FeedId };
 
+/** A known paper's new arXiv version, to be noted in the thread of one of its cards. */
+export type VersionNote = ChannelRef & { paperId: string; version: number; messageTs: string };
+
 export interface PollFeedDeps {
   store: Store;
-  feeds: Record<FeedId, FeedSource>;
+  feeds: FeedSources;
   enqueueAnnouncements(announcements: readonly Announcement[]): Promise<void>;
+  enqueueVersionNotes(notes: readonly VersionNote[]): Promise<void>;
   logger: Logger;
   clock: Clock;
 }
 
 export function createProcessor(deps: PollFeedDeps) {
   const { store, feeds, logger, clock } = deps;
+
+  /** Which followed feeds this poll serves, and the batch that serves them. */
+  async function fetchSource(
+    source: PolledSource,
+  ): Promise<{ batch: FeedBatch; followed: FeedId[] } | undefined> {
+    if (source === 'hf') return { batch: await feeds.hf.fetchDaily(clock()), followed: ['hf'] };
+    const categories = await store.followedArxivCategories();
+    // Nobody follows an arXiv category: nothing to ask arXiv (it asks for one call per 3 s).
+    if (categories.length === 0) return undefined;
+    const batch = await feeds.arxiv.fetchRecent(categories);
+    return { batch, followed: categories.map((category): FeedId => `arxiv:${category}`) };
+  }
+
+  /**
+   * The (channel, paper) pairs this batch owes: channels that follow a feed carrying the paper,
+   * whose filters the paper passes now (a `min-upvotes` paper is owed once it has the upvotes).
+   */
+  async function owed(batch: FeedBatch, followed: readonly FeedId[]) {
+    const fresh = new Map(
+      (await store.getPapers(batch.papers.map((p) => p.id))).map((p) => [p.id, p]),
+    );
+    const instant: Announcement[] = [];
+    const digest: Array<ChannelRef & { paperId: string; feed: FeedId }> = [];
+    for (const feed of followed) {
+      const category = arxivCategoryOf(feed);
+      // A cross-listed paper is in every category it lists, and is still one paper.
+      const carried = batch.papers.filter((p) => !category || p.categories?.includes(category));
+      const pending = await store.pendingAnnouncements(
+        feed,
+        carried.map((p) => p.id),
+      );
+      for (const item of pending) {
+        const paper = fresh.get(item.paperId);
+        if (!paper || !passesFilters(paper, item.filters)) continue;
+        const target = {
+          workspaceId: item.workspaceId,
+          channelId: item.channelId,
+          paperId: item.paperId,
+          feed,
+        };
+        (item.filters.digest ? digest : instant).push(target);
+      }
+    }
+    return { instant, digest };
+  }
+
   return async function pollFeed(job: Job<PollFeedData>): Promise<PollFeedResult> {
-    const { feed } = job.data;
-    const batch = await feeds[feed].fetchDaily(clock());
+    const { feed: source } = job.data;
+    const fetched = await fetchSource(source);
+    if (!fetched) {
+      return { fetched: 0, skipped: 0, inserted: 0, updated: 0, announcementsQueued: 0 };
+    }
+    const { batch, followed } = fetched;
     await job.updateProgress(40);
     // Stamped after the fetch: a channel that followed while it ran still gets these papers.
-    const { inserted, updated } = await store.upsertPapers(batch.papers, clock());
+    const { inserted, updated, newVersions } = await store.upsertPapers(batch.papers, clock());
     await job.updateProgress(70);
     // Every paper of the window, not only the new ones: a poll whose enqueueing failed halfway is
-    // completed by the next one, and the ledger keeps already-posted papers out.
-    const pending = await store.pendingAnnouncements(
-      feed,
-      batch.papers.map((paper) => paper.id),
-    );
-    await deps.enqueueAnnouncements(pending.map((item) => ({ ...item, feed })));
+    // completed by the next one, the ledger keeps already-posted papers out, and a paper that
+    // reaches a channel's min-upvotes in a later poll is owed from then on.
+    const { instant, digest } = await owed(batch, followed);
+    await deps.enqueueAnnouncements(instant);
+    await store.queueDigestItems(digest, clock());
+    const notes: VersionNote[] = [];
+    for (const { id, version } of newVersions) {
+      for (const card of await store.cardsOfPaper(id)) {
+        if ((card.notedVersion ?? 0) < version) notes.push({ ...card, paperId: id, version });
+      }
+    }
+    await deps.enqueueVersionNotes(notes);
     const result: PollFeedResult = {
       fetched: batch.papers.length,
       skipped: batch.skipped.length,
       inserted: inserted.length,
       updated: updated.length,
-      announcementsQueued: pending.length,
+      announcementsQueued: instant.length,
+      heldForDigests: digest.length,
+      versionNotesQueued: notes.length,
     };
     logger.info(
-      `polled ${feed}: ${result.fetched} papers (${result.inserted} new, ${result.updated} refreshed, ${result.skipped} skipped), ${result.announcementsQueued} announcements queued`,
+      `polled ${source}: ${result.fetched} papers (${result.inserted} new, ${result.updated} refreshed, ${result.skipped} skipped), ${result.announcementsQueued} announcements queued, ${digest.length} held for digests, ${notes.length} new versions to note`,
     );
     return result;
   };

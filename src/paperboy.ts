@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { workerSpecs } from '../jobs';
 import { systemClock, type Clock } from './domain/clock';
-import { FEEDS } from './domain/paper';
+import { POLLED_SOURCES } from './domain/feed';
 import { createArxivClient } from './feeds/arxiv';
 import { createHfClient } from './feeds/hf';
 import { createPaperLookup } from './feeds/lookup';
@@ -11,7 +11,7 @@ import { describeInterval, type Config, type Role } from './config';
 import { createRedisConnection, waitForRedis } from './queue/connection';
 import { DEFAULT_QUEUE_PREFIX } from './queue/names';
 import { createPostLocks } from './queue/post-lock';
-import { createQueues, schedulePolls, type Queues } from './queue/queues';
+import { createQueues, schedulePolls, scheduleSweeps, type Queues } from './queue/queues';
 import { startWorkers, type RunningWorkers } from './queue/workers';
 import { StartupError } from './errors';
 import { startSlackApp, type RunningSlackApp } from './slack/app';
@@ -31,6 +31,8 @@ export interface PaperboyOptions {
   queuePrefix?: string;
   /** Feed request tuning (timeouts, retries), mostly for tests. */
   feedFetch?: FetchJsonOptions;
+  /** Spacing of arXiv requests; arXiv asks for 3 s (the default), tests use less. */
+  arxivMinIntervalMs?: number;
 }
 
 export interface RunningPaperboy {
@@ -106,13 +108,24 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
         logger: workerLogger,
         role: 'worker',
       });
+      const arxiv = createArxivClient({
+        baseUrl: config.ARXIV_API_URL,
+        logger: logger.child('arxiv'),
+        fetch: options.feedFetch,
+        ...(options.arxivMinIntervalMs !== undefined
+          ? { minIntervalMs: options.arxivMinIntervalMs }
+          : {}),
+      });
       workers = startWorkers(
         workerSpecs({
           store,
           slack,
-          feeds: { hf },
+          feeds: { hf, arxiv },
           locks,
           enqueueAnnouncements: (items) => queues.enqueueAnnouncements(items),
+          enqueueVersionNotes: (items) => queues.enqueueVersionNotes(items),
+          enqueueDigestPosts: (items) => queues.enqueueDigestPosts(items),
+          timeZone: config.WORKSPACE_TIME_ZONE,
           logger: workerLogger,
           clock,
         }),
@@ -121,7 +134,8 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
       const running = workers;
       cleanups.push(() => running.close());
       // A new schedule runs its first poll at once; a restarted process keeps the existing rhythm.
-      await schedulePolls(queues, FEEDS, config.POLL_EVERY);
+      await schedulePolls(queues, POLLED_SOURCES, config.POLL_EVERY);
+      await scheduleSweeps(queues, 30 * 60_000);
     }
 
     let app: RunningSlackApp | undefined;

@@ -22,3 +22,21 @@ export function canonicalArxivId(raw: string): string | undefined {
   if (newStyle) return isNewStyle(newStyle) ? newStyle[1] : undefined;
   return OLD_STYLE.exec(value)?.[1];
 }
+
+/**
+ * An arXiv category: an archive (`hep-th`, `q-bio`, `cs`), optionally with a subject class after
+ * a dot (`cs.CL`, `math.GT`, `q-bio.NC`, `cond-mat.mes-hall`). Archives are lower-case letters,
+ * digits and `-`, starting with a letter; subjects are letters and `-`, starting with a letter.
+ * Neither begins or ends with `-`.
+ */
+const CATEGORY = /^[a-z](?:[a-z0-9-]*[a-z0-9])?(?:\.[A-Za-z](?:[A-Za-z-]*[A-Za-z])?)?$/;
+
+/**
+ * Whether `value` is written as an arXiv category (`cs.CL`, `hep-th`, `stat.ML`), exactly: no
+ * surrounding spaces, no `cat:` prefix. The shape only; whether arXiv has that category is arXiv's
+ * to say. MSC and ACM classes (`68T50`, `I.2.7`), which arXiv's feeds can list among an entry's
+ * `<category>` elements too, are not categories.
+ */
+export function isArxivCategory(value: string): boolean {
+  return CATEGORY.test(value);
+}

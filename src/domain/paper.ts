@@ -22,19 +22,11 @@ export interface Paper {
   projectPage?: string;
   aiSummary?: string;
   aiKeywords?: string[];
+  /** The arXiv version the feed showed (`2` for `2406.07550v2`), when it said. */
+  version?: number;
+  /** arXiv categories, primary first (`cs.CL`, `cs.LG`), when the feed said. */
+  categories?: string[];
 }
-
-/** The feeds a channel can follow. Only Hugging Face Daily Papers exists so far. */
-export const FEEDS = ['hf'] as const;
-export type FeedId = (typeof FEEDS)[number];
-
-export function isFeedId(value: string): value is FeedId {
-  return (FEEDS as readonly string[]).includes(value);
-}
-
-export const FEED_LABELS: Record<FeedId, string> = {
-  hf: 'Hugging Face Daily Papers',
-};
 
 export function arxivAbsUrl(id: string): string {
   return `https://arxiv.org/abs/${id}`;

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DOMParser, onErrorStopParsing, type Element } from '@xmldom/xmldom';
-import { canonicalArxivId } from '../domain/arxiv-id';
+import { canonicalArxivId, isArxivCategory } from '../domain/arxiv-id';
 import type { Paper } from '../domain/paper';
 import { collapseWhitespace } from '../domain/text';
 import type { Logger } from '../logger';
@@ -11,16 +11,20 @@ import type { FeedBatch, SkippedItem } from './types';
 
 /**
  * The namespaces of an arXiv API answer that the client reads. Prefixes vary and may be declared
- * on any element, so elements are matched by namespace and local name, never by prefix. The
- * `arxiv:` elements (http://arxiv.org/schemas/atom: categories, comments, DOIs) are not read.
+ * on any element, so elements are matched by namespace and local name, never by prefix. Of the
+ * `arxiv:` elements only `arxiv:primary_category` is read (not comments, DOIs, journal refs).
  */
 export const ATOM_NS = 'http://www.w3.org/2005/Atom';
 export const OPENSEARCH_NS = 'http://a9.com/-/spec/opensearch/1.1/';
+export const ARXIV_NS = 'http://arxiv.org/schemas/atom';
 
 /** arXiv's terms of use: no more than one request every three seconds. */
 export const ARXIV_MIN_INTERVAL_MS = 3000;
 /** Ids per request; a longer list is read in several (paced) requests. */
 export const ARXIV_MAX_IDS_PER_REQUEST = 100;
+/** How many of the newest papers {@link ArxivClient.fetchRecent} asks for, by default and at most. */
+export const ARXIV_DEFAULT_RECENT_RESULTS = 100;
+export const ARXIV_MAX_RECENT_RESULTS = 200;
 const DEFAULT_EMPTY_PAGE_RETRIES = 2;
 
 export interface ArxivClientOptions {
@@ -35,8 +39,9 @@ export interface ArxivClientOptions {
   /** Least time between the end of one request and the start of the next. Default 3000 ms. */
   minIntervalMs?: number;
   /**
-   * How often an answer with no entry at all, for ids that each should have one, is asked for
-   * again before the client gives up with an empty batch. Default 2.
+   * How often an answer with no entry at all, when there should be some (for ids, which each get
+   * one; for a search, when `totalResults` is not 0), is asked for again before the client gives
+   * up with an empty batch. Default 2.
    */
   emptyPageRetries?: number;
   /** A monotonic clock in ms, for the spacing; injectable for tests. Default `performance.now`. */
@@ -55,6 +60,26 @@ export interface ArxivClient {
    * Atom feed. Throws a `TypeError` for a string that is not an arXiv id (the caller's to check).
    */
   fetchByIds(ids: string[]): Promise<FeedBatch>;
+
+  /**
+   * The latest papers in any of these categories (`cs.CL`, `hep-th`; see {@link isArxivCategory}),
+   * most recently updated first, so that a new version (v2) of an older paper shows too: one request, `GET /query?search_query=cat:cs.CL+OR+cat:cs.LG
+   * &sortBy=lastUpdatedDate&sortOrder=descending&start=0&max_results=N`. A paper cross-listed in
+   * several of them comes once, with all its categories, primary first. Paced with
+   * {@link fetchByIds} (one queue per client), with the same failures. An answer with no entry
+   * is asked for again, like an empty page of ids, unless its `totalResults` is 0: then nothing
+   * matches, and the batch is empty. Throws a `TypeError` for a string that is not an arXiv
+   * category, and makes no request for no categories.
+   */
+  fetchRecent(categories: string[], options?: FetchRecentOptions): Promise<FeedBatch>;
+}
+
+export interface FetchRecentOptions {
+  /**
+   * How many papers to ask for: a positive integer (a `RangeError` otherwise), capped at
+   * {@link ARXIV_MAX_RECENT_RESULTS}. Default {@link ARXIV_DEFAULT_RECENT_RESULTS}.
+   */
+  maxResults?: number;
 }
 
 export function createArxivClient(options: ArxivClientOptions): ArxivClient {
@@ -76,11 +101,15 @@ export function createArxivClient(options: ArxivClientOptions): ArxivClient {
   };
   const paced = createPacer(minIntervalMs, options.now ?? (() => performance.now()), sleep);
 
-  /** One request for up to {@link ARXIV_MAX_IDS_PER_REQUEST} ids, retried while it is empty. */
-  async function fetchChunk(ids: string[]): Promise<FeedBatch> {
-    // Canonical ids are letters, digits, `.`, `-` and `/`: nothing to escape, and arXiv's own
-    // examples write the commas and slashes of `id_list` as they are.
-    const url = `${baseUrl}/query?id_list=${ids.join(',')}&max_results=${ids.length}`;
+  /**
+   * One paced request for `url`, read as an Atom feed, and asked for again (paced too) while the
+   * answer has no entry and `expectsEntries` says it should have had some. Undefined when the
+   * client gave up after `emptyPageRetries` such answers.
+   */
+  async function fetchFeed(
+    url: string,
+    expectsEntries: (parsed: ParsedFeed) => boolean,
+  ): Promise<ParsedFeed | undefined> {
     for (let attempt = 0; ; attempt += 1) {
       const body = await paced(() => fetchText(url, fetchOptions));
       let parsed: ParsedFeed;
@@ -93,12 +122,11 @@ export function createArxivClient(options: ArxivClientOptions): ArxivClient {
         throw new FeedError('bad_body', message, { url, cause: error });
       }
       // arXiv sometimes answers a good query with an empty page (totalResults may even say there
-      // are results); asking again a little later gets the entries. Every id in `id_list` gets an
-      // entry, even an unknown one, so no entry at all is never the real answer.
-      if (parsed.entries > 0) return withRequestedIds(parsed, ids);
+      // are results); asking again a little later gets the entries.
+      if (parsed.entries > 0 || !expectsEntries(parsed)) return parsed;
       if (attempt >= emptyPageRetries) {
         logger.warn(`arXiv answered ${url} with no entry ${attempt + 1} times; giving up`);
-        return { papers: [], skipped: [] };
+        return undefined;
       }
       const total =
         parsed.totalResults === undefined ? '' : ` (totalResults ${parsed.totalResults})`;
@@ -106,6 +134,22 @@ export function createArxivClient(options: ArxivClientOptions): ArxivClient {
         `arXiv answered ${url} with no entry${total}; retry ${attempt + 1} of ${emptyPageRetries}`,
       );
     }
+  }
+
+  /** One request for up to {@link ARXIV_MAX_IDS_PER_REQUEST} ids, retried while it is empty. */
+  async function fetchChunk(ids: string[]): Promise<FeedBatch> {
+    // Canonical ids are letters, digits, `.`, `-` and `/`: nothing to escape, and arXiv's own
+    // examples write the commas and slashes of `id_list` as they are.
+    const url = `${baseUrl}/query?id_list=${ids.join(',')}&max_results=${ids.length}`;
+    // Every id in `id_list` gets an entry, even an unknown one, so no entry at all is never the
+    // real answer, whatever totalResults says.
+    const parsed = await fetchFeed(url, () => true);
+    return parsed === undefined ? { papers: [], skipped: [] } : withRequestedIds(parsed, ids);
+  }
+
+  function logSkipped(item: SkippedItem): void {
+    const label = item.id === undefined ? '' : ` (${item.id})`;
+    logger.warn(`skipped arXiv entry ${item.index}${label}: ${item.reason}`);
   }
 
   return {
@@ -128,8 +172,7 @@ export function createArxivClient(options: ArxivClientOptions): ArxivClient {
         for (const item of batch.skipped) {
           const shifted = { ...item, index: offset + item.index };
           skipped.push(shifted);
-          const label = shifted.id === undefined ? '' : ` (${shifted.id})`;
-          logger.warn(`skipped arXiv entry ${shifted.index}${label}: ${shifted.reason}`);
+          logSkipped(shifted);
         }
         offset += batch.papers.length + batch.skipped.length;
       }
@@ -138,7 +181,55 @@ export function createArxivClient(options: ArxivClientOptions): ArxivClient {
       );
       return { papers: [...papers.values()], skipped };
     },
+
+    async fetchRecent(rawCategories, recentOptions = {}) {
+      const categories = [
+        ...new Set(
+          rawCategories.map((category) => {
+            if (typeof category !== 'string' || !isArxivCategory(category)) {
+              throw new TypeError(`not an arXiv category: ${show(category)}`);
+            }
+            return category;
+          }),
+        ),
+      ];
+      const maxResults = recentResults(recentOptions.maxResults);
+      if (categories.length === 0) return { papers: [], skipped: [] };
+      // arXiv reads `+` in `search_query` as a space, the separator around its `OR`; categories
+      // are letters, digits, `-` and `.`, and arXiv's examples write the `:` of `cat:` as it is.
+      const query = categories.map((category) => `cat:${category}`).join('+OR+');
+      const url =
+        `${baseUrl}/query?search_query=${query}&sortBy=lastUpdatedDate&sortOrder=descending` +
+        `&start=0&max_results=${maxResults}`;
+      // No entry with totalResults 0 is the real answer: nothing in these categories.
+      const parsed = await fetchFeed(url, (feed) => feed.totalResults !== 0);
+      if (parsed === undefined) return { papers: [], skipped: [] };
+
+      const papers = new Map<string, Paper>();
+      for (const paper of parsed.batch.papers) {
+        if (!papers.has(paper.id)) papers.set(paper.id, paper);
+      }
+      for (const item of parsed.batch.skipped) logSkipped(item);
+      // arXiv sorts by submission already; sorting again (stable) keeps the promise if it did not.
+      const newestFirst = [...papers.values()].sort(
+        (a, b) => b.publishedAt.getTime() - a.publishedAt.getTime(),
+      );
+      logger.debug(
+        `arXiv papers in ${categories.join(', ')}: ${newestFirst.length} papers, ` +
+          `${parsed.batch.skipped.length} skipped (totalResults ${parsed.totalResults ?? '?'})`,
+      );
+      return { papers: newestFirst, skipped: parsed.batch.skipped };
+    },
   };
+}
+
+/** `maxResults` of {@link ArxivClient.fetchRecent}: default, checked and capped. */
+function recentResults(maxResults: number | undefined): number {
+  if (maxResults === undefined) return ARXIV_DEFAULT_RECENT_RESULTS;
+  if (!Number.isInteger(maxResults) || maxResults < 1) {
+    throw new RangeError(`maxResults must be a positive integer, got ${show(maxResults)}`);
+  }
+  return Math.min(maxResults, ARXIV_MAX_RECENT_RESULTS);
 }
 
 /**
@@ -189,7 +280,10 @@ function createPacer(
  * `Error` (arXiv's answer to a malformed id) is skipped with arXiv's reason, an empty entry (its
  * answer to an unknown id) as `no such paper`, and an entry without an arXiv id, a title or a
  * parseable `published` date with that reason. Ids lose their version (`2406.07550v2` is
- * `2406.07550`); titles, abstracts and names are whitespace-collapsed. Throws an `Error` saying
+ * `2406.07550`), which goes to `version` (absent when the id had none); `categories` are the
+ * entry's `arxiv:primary_category` then its Atom `<category>` terms, de-duplicated, keeping only
+ * arXiv categories (arXiv lists MSC and ACM classes there too), absent when there are none.
+ * Titles, abstracts and names are whitespace-collapsed. Throws an `Error` saying
  * what is wrong when `xml` is not well-formed XML or not an Atom feed.
  */
 export function parseArxivAtom(xml: string): FeedBatch {
@@ -268,13 +362,29 @@ function normalizeEntry(entry: Element): EntryResult {
   const authors = childElements(entry, 'author').flatMap(
     (author) => nonEmpty(childText(author, 'name')) ?? [],
   );
-  return { ok: true, paper: { id, title, abstract: summary, authors, publishedAt } };
+  const paper: Paper = { id, title, abstract: summary, authors, publishedAt };
+  // The id is a valid one here, so a trailing `vN` is its version.
+  const version = Number(/v(\d+)$/.exec(bareId ?? '')?.[1]);
+  if (Number.isSafeInteger(version) && version > 0) paper.version = version;
+  const categories = entryCategories(entry);
+  if (categories.length > 0) paper.categories = categories;
+  return { ok: true, paper };
 }
 
-/** The Atom-namespace children of `parent` named `localName`, whatever their prefix. */
-function childElements(parent: Element, localName: string): Element[] {
+/** The entry's arXiv categories: the primary one first, then the others, each once. */
+function entryCategories(entry: Element): string[] {
+  const elements = [
+    ...childElements(entry, 'primary_category', ARXIV_NS).slice(0, 1),
+    ...childElements(entry, 'category'),
+  ];
+  const terms = elements.map((element) => element.getAttribute('term')?.trim() ?? '');
+  return [...new Set(terms.filter(isArxivCategory))];
+}
+
+/** The children of `parent` in `namespace` (Atom by default) named `localName`, whatever prefix. */
+function childElements(parent: Element, localName: string, namespace = ATOM_NS): Element[] {
   // Direct children only: an author's `<name>` must not be mistaken for something of the entry.
-  return Array.from(parent.getElementsByTagNameNS(ATOM_NS, localName)).filter(
+  return Array.from(parent.getElementsByTagNameNS(namespace, localName)).filter(
     (element) => element.parentNode === parent,
   );
 }

@@ -8,6 +8,9 @@ export const DEFAULT_QUEUE_PREFIX = '{paperboy}';
 export const QUEUE_NAMES = {
   pollFeed: 'poll-feed',
   announce: 'announce',
+  noteVersion: 'note-version',
+  digest: 'digest',
+  refreshCards: 'refresh-cards',
 } as const;
 
 /**

@@ -1,18 +1,30 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import * as announce from '../../jobs/announce';
+import * as digest from '../../jobs/digest';
+import * as noteVersion from '../../jobs/note-version';
 import * as pollFeed from '../../jobs/poll-feed';
-import type { FeedId } from '../domain/paper';
+import type { PolledSource } from '../domain/feed';
 import type { Logger } from '../logger';
 import { logErrorsQuietly } from './connection';
+import { QUEUE_NAMES } from './names';
 
 /** The queues Paperboy produces into, with typed helpers so callers never build job ids by hand. */
 export interface Queues {
   pollFeed: Queue<pollFeed.PollFeedData>;
   announce: Queue<announce.AnnounceData>;
+  noteVersion: Queue<noteVersion.NoteVersionData>;
+  digest: Queue<digest.DigestData>;
+  /** A queue of scheduled sweeps that need no data (living cards). */
+  refreshCards: Queue<Record<string, never>>;
   enqueueAnnouncements(items: readonly pollFeed.Announcement[]): Promise<void>;
+  enqueueVersionNotes(items: readonly pollFeed.VersionNote[]): Promise<void>;
+  /** One digest post per channel and local day: a second for the same day is a no-op. */
+  enqueueDigestPosts(
+    items: ReadonlyArray<{ workspaceId: string; channelId: string; day: string; top: number }>,
+  ): Promise<void>;
   /** Runs a poll now (besides the schedule), e.g. at start-up or from the demo. */
-  pollNow(feed: FeedId): Promise<string | undefined>;
+  pollNow(feed: PolledSource): Promise<string | undefined>;
   close(): Promise<void>;
 }
 
@@ -27,13 +39,48 @@ export function createQueues(connection: Redis, prefix: string, logger?: Logger)
     prefix,
     defaultJobOptions: announce.options,
   });
-  if (logger) {
-    logErrorsQuietly(pollQueue, logger.warn, `queue ${pollFeed.name}`);
-    logErrorsQuietly(announceQueue, logger.warn, `queue ${announce.name}`);
-  }
+  const noteQueue = new Queue<noteVersion.NoteVersionData>(noteVersion.name, {
+    connection,
+    prefix,
+    defaultJobOptions: noteVersion.options,
+  });
+  const digestQueue = new Queue<digest.DigestData>(digest.name, {
+    connection,
+    prefix,
+    defaultJobOptions: digest.options,
+  });
+  const refreshQueue = new Queue<Record<string, never>>(QUEUE_NAMES.refreshCards, {
+    connection,
+    prefix,
+  });
+  const all = [pollQueue, announceQueue, noteQueue, digestQueue, refreshQueue];
+  if (logger) for (const queue of all) logErrorsQuietly(queue, logger.warn, `queue ${queue.name}`);
   return {
     pollFeed: pollQueue,
     announce: announceQueue,
+    noteVersion: noteQueue,
+    digest: digestQueue,
+    refreshCards: refreshQueue,
+    async enqueueVersionNotes(items) {
+      if (items.length === 0) return;
+      await noteQueue.addBulk(
+        items.map((item) => ({
+          name: noteVersion.name,
+          data: item,
+          opts: { ...noteVersion.options, jobId: noteVersion.jobId(item) },
+        })),
+      );
+    },
+    async enqueueDigestPosts(items) {
+      if (items.length === 0) return;
+      await digestQueue.addBulk(
+        items.map((item) => ({
+          name: digest.name,
+          data: { kind: 'post' as const, ...item },
+          opts: { ...digest.options, jobId: digest.postJobId(item) },
+        })),
+      );
+    },
     async enqueueAnnouncements(items) {
       if (items.length === 0) return;
       await announceQueue.addBulk(
@@ -60,7 +107,7 @@ export function createQueues(connection: Redis, prefix: string, logger?: Logger)
       return job.id;
     },
     async close() {
-      await Promise.all([pollQueue.close(), announceQueue.close()]);
+      await Promise.all(all.map((queue) => queue.close()));
     },
   };
 }
@@ -85,7 +132,7 @@ async function retryExhausted(queue: Queue, ids: readonly string[]): Promise<voi
  */
 export async function schedulePolls(
   queues: Queues,
-  feeds: readonly FeedId[],
+  feeds: readonly PolledSource[],
   everyMs: number,
 ): Promise<void> {
   await queues.pollFeed.setGlobalConcurrency(1);
@@ -96,4 +143,29 @@ export async function schedulePolls(
       { name: pollFeed.name, data: { feed }, opts: pollFeed.options },
     );
   }
+}
+
+/**
+ * Registers the schedules that are not polls: the digest tick (every minute: digests go out at
+ * their local time) and the living-cards sweep. Idempotent, like {@link schedulePolls}.
+ */
+export async function scheduleSweeps(queues: Queues, refreshEveryMs: number): Promise<void> {
+  await queues.digest.upsertJobScheduler(
+    'digest-tick',
+    { every: digest.DIGEST_TICK_MS },
+    {
+      name: digest.name,
+      data: { kind: 'tick' },
+      opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 100 } },
+    },
+  );
+  await queues.refreshCards.upsertJobScheduler(
+    'refresh-cards',
+    { every: refreshEveryMs },
+    {
+      name: QUEUE_NAMES.refreshCards,
+      data: {},
+      opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 100 } },
+    },
+  );
 }

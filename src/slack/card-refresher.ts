@@ -1,12 +1,18 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../logger';
 import type { Store } from '../store/store';
+import { tz } from '@date-fns/tz';
+import { format } from 'date-fns';
+import { digestMessage } from './blocks/digest';
 import { cardForDelivery } from './blocks/paper-card';
 import { platformErrorCode, retryAfterSeconds } from './client';
 
 export interface CardTarget {
   channelId: string;
   messageTs: string;
+  /** Set on digests: the message lists several papers, and is rewritten whole. */
+  digest?: boolean;
+  postedAt?: Date;
   /** Set on shared cards, whose sharer's note must survive the refresh. */
   sharedBy?: string;
   comment?: string;
@@ -44,7 +50,15 @@ export class CardRefresher {
 
   private readonly scheduled = new Map<string, Promise<void>>();
 
-  constructor(private readonly deps: { store: Store; slack: WebClient; logger: Logger }) {}
+  constructor(
+    private readonly deps: {
+      store: Store;
+      slack: WebClient;
+      logger: Logger;
+      /** The workspace's time zone: a digest's header names its local day. Default UTC. */
+      timeZone?: string;
+    },
+  ) {}
 
   /**
    * A refresh after `delayMs`, shared by every request made until it starts (a burst of thread
@@ -120,8 +134,10 @@ export class CardRefresher {
     let retryInMs = 0;
     await Promise.all(
       targets.map(async (target) => {
-        const card = cardForDelivery(paper, { teamVotes }, target);
         try {
+          const card = target.digest
+            ? await this.digestFor(workspaceId, target)
+            : cardForDelivery(paper, { teamVotes }, target);
           await slack.chat.update({
             channel: target.channelId,
             ts: target.messageTs,
@@ -142,5 +158,23 @@ export class CardRefresher {
     );
     const moved = (await store.countVotes(workspaceId, paperId)) !== teamVotes;
     return { settled: !moved && retryInMs === 0, retryInMs };
+  }
+
+  /** A digest message as it reads now: its papers, in their order, with their current votes. */
+  private async digestFor(workspaceId: string, target: CardTarget) {
+    const { store } = this.deps;
+    const channel = { workspaceId, channelId: target.channelId };
+    const ids = await store.digestPapers(channel, target.messageTs);
+    const papers = await store.getPapers(ids);
+    const entries = await Promise.all(
+      papers.map(async (paper) => ({
+        paper,
+        teamVotes: await store.countVotes(workspaceId, paper.id),
+      })),
+    );
+    const day = format(target.postedAt ?? new Date(), 'yyyy-MM-dd', {
+      in: tz(this.deps.timeZone ?? 'UTC'),
+    });
+    return digestMessage(day, entries);
   }
 }

@@ -1,4 +1,6 @@
-import type { FeedId, Paper } from '../domain/paper';
+import type { FeedId } from '../domain/feed';
+import type { DailyDigest, FollowFilters } from '../domain/follow-filters';
+import type { Paper } from '../domain/paper';
 import type { SearchQuery } from '../domain/search-query';
 
 /** A channel in a workspace. Slack ids are only unique within a workspace. */
@@ -18,6 +20,17 @@ export interface Delivery extends ChannelRef {
   comment?: string;
   /** Replies in the card's thread, when there are any. */
   replyCount?: number;
+  /** Set when the card is a daily digest: one message for several papers. */
+  digest?: boolean;
+  /** The arXiv version the card's thread was last told about ("v2 is out"). */
+  notedVersion?: number;
+}
+
+/** A channel's follow of a feed. */
+export interface Follow {
+  feed: FeedId;
+  filters: FollowFilters;
+  followedAt: Date;
 }
 
 export interface UpsertResult {
@@ -25,6 +38,8 @@ export interface UpsertResult {
   inserted: string[];
   /** Ids already known, whose counters and fields were refreshed. */
   updated: string[];
+  /** Known papers the feed now shows in a higher arXiv version than before. */
+  newVersions: Array<{ id: string; version: number }>;
 }
 
 export interface VoteResult {
@@ -88,8 +103,20 @@ export interface Store {
   getPaper(id: string): Promise<Paper | undefined>;
   getPapers(ids: readonly string[]): Promise<Paper[]>;
 
-  /** Makes a channel follow a feed. Returns false when it already did. */
-  follow(channel: ChannelRef, feed: FeedId, at: Date): Promise<boolean>;
+  /**
+   * Makes a channel follow a feed with these filters (replacing the ones it had). Says whether
+   * the follow is new, changed its filters, or was already so.
+   */
+  follow(
+    channel: ChannelRef,
+    feed: FeedId,
+    at: Date,
+    filters?: FollowFilters,
+  ): Promise<'added' | 'updated' | 'unchanged'>;
+  /** One channel's follows, with their filters, by feed. */
+  followsOf(channel: ChannelRef): Promise<Follow[]>;
+  /** The arXiv categories some channel follows, sorted. */
+  followedArxivCategories(): Promise<string[]>;
   /** Returns false when the channel did not follow the feed. */
   unfollow(channel: ChannelRef, feed: FeedId): Promise<boolean>;
   /** The feeds one channel follows. */
@@ -104,7 +131,40 @@ export interface Store {
   pendingAnnouncements(
     feed: FeedId,
     paperIds: readonly string[],
-  ): Promise<Array<ChannelRef & { paperId: string }>>;
+  ): Promise<Array<ChannelRef & { paperId: string; filters: FollowFilters }>>;
+
+  /** Holds papers for channels' next digests (a paper already held for a channel stays once). */
+  queueDigestItems(
+    items: ReadonlyArray<ChannelRef & { paperId: string; feed: FeedId }>,
+    at: Date,
+  ): Promise<void>;
+  /** Every follow that asked for a daily digest. */
+  digestFollows(): Promise<Array<ChannelRef & { feed: FeedId; digest: DailyDigest }>>;
+  /** The papers held for a channel's digest and not posted there since, with their team votes. */
+  pendingDigest(channel: ChannelRef): Promise<Array<{ paper: Paper; teamVotes: number }>>;
+  /**
+   * Records a posted digest: a ledger entry (marked digest) for each of its papers, all with the
+   * digest's ts, and lets go of every paper held for the channel (the ones left out too: a digest
+   * is the day's top, not a backlog).
+   */
+  recordDigest(
+    channel: ChannelRef,
+    paperIds: readonly string[],
+    messageTs: string,
+    at: Date,
+  ): Promise<void>;
+  /** The papers of one digest message, in the order it lists them. */
+  digestPapers(channel: ChannelRef, messageTs: string): Promise<string[]>;
+
+  /**
+   * Notes that a card's thread was told about `version` of its paper; false when it already was
+   * told about that version or a later one.
+   */
+  markVersionNoted(channel: ChannelRef, paperId: string, version: number): Promise<boolean>;
+  /** Every card of a paper, in every workspace, oldest first. */
+  cardsOfPaper(paperId: string): Promise<Delivery[]>;
+  /** Cards posted at or after `since`, in every workspace, oldest first. */
+  recentCards(since: Date): Promise<Delivery[]>;
 
   /** Flips a user's vote on a paper; one vote per user per paper per workspace. */
   toggleVote(workspaceId: string, paperId: string, userId: string, at: Date): Promise<VoteResult>;

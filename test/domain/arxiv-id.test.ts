@@ -1,4 +1,4 @@
-import { canonicalArxivId } from '../../src/domain/arxiv-id';
+import { canonicalArxivId, isArxivCategory } from '../../src/domain/arxiv-id';
 
 describe('canonicalArxivId', () => {
   it.each([
@@ -52,5 +52,62 @@ describe('canonicalArxivId', () => {
     ['2406.07550\n2406.07551'],
   ])('rejects %j', (raw) => {
     expect(canonicalArxivId(raw)).toBeUndefined();
+  });
+});
+
+describe('isArxivCategory', () => {
+  it.each([
+    ['cs.CL'],
+    ['cs.LG'],
+    ['math.GT'],
+    ['stat.ML'],
+    ['q-bio.NC'],
+    ['q-fin.CP'],
+    ['hep-th'],
+    ['gr-qc'],
+    ['quant-ph'],
+    ['astro-ph.CO'],
+    ['cond-mat.mes-hall'],
+    ['cond-mat.stat-mech'],
+    ['physics.atom-ph'],
+    ['nlin.AO'],
+    ['eess.AS'],
+    ['cs'],
+    ['math'],
+  ])('accepts %j', (value) => {
+    expect(isArxivCategory(value)).toBe(true);
+  });
+
+  it.each([
+    [''],
+    [' '],
+    [' cs.CL'],
+    ['cs.CL '],
+    ['cs CL'],
+    ['cat:cs.CL'],
+    ['cs.CL+OR+cat:cs.LG'],
+    ['cs.CL OR cat:cs.LG'],
+    ['cs.CL&max_results=2000'],
+    ['cs.CL,cs.LG'],
+    ['cs/CL'],
+    ['cs.'],
+    ['.CL'],
+    ['cs..CL'],
+    ['cs.CL.x'],
+    ['cs.C1'],
+    ['CS.CL'],
+    ['Cs'],
+    ['-cs'],
+    ['cs-'],
+    ['cs.-CL'],
+    ['cs.CL-'],
+    ['1cs'],
+    // MSC and ACM classes, which arXiv's feeds can list among the categories too.
+    ['68T50'],
+    ['I.2.7'],
+    ['I.2.6; I.2.7'],
+    ['cs.CL\ncs.LG'],
+  ])('rejects %j', (value) => {
+    expect(isArxivCategory(value)).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import * as announce from '../../jobs/announce';
-import type { FeedId, Paper } from '../../src/domain/paper';
+import type { FeedId } from '../../src/domain/feed';
+import type { Paper } from '../../src/domain/paper';
 import { fixturePapers } from '../support/papers';
 import { startHarness, waitForJob, type Harness } from '../support/harness';
 

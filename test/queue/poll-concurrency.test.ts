@@ -14,9 +14,13 @@ import {
 } from '../support/harness';
 
 /** A feed that takes a while to answer, so that overlapping polls would show. */
-const slowFeed: pollFeed.FeedSource = {
-  fetchDaily: () =>
-    new Promise((resolve) => setTimeout(() => resolve({ papers: [], skipped: [] }), 150)),
+const slowly = () =>
+  new Promise<{ papers: never[]; skipped: never[] }>((resolve) =>
+    setTimeout(() => resolve({ papers: [], skipped: [] }), 150),
+  );
+const slowFeeds: pollFeed.FeedSources = {
+  hf: { fetchDaily: slowly },
+  arxiv: { fetchRecent: slowly },
 };
 
 describe('polling runs one poll at a time, however many workers there are', () => {
@@ -39,8 +43,9 @@ describe('polling runs one poll at a time, however many workers there are', () =
       connections.push(connection);
       const processor = pollFeed.createProcessor({
         store,
-        feeds: { hf: slowFeed },
+        feeds: slowFeeds,
         enqueueAnnouncements: (items) => queues.enqueueAnnouncements(items),
+        enqueueVersionNotes: (items) => queues.enqueueVersionNotes(items),
         logger,
         clock: systemClock,
       });

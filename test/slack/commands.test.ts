@@ -63,7 +63,7 @@ describe('/papers: help, follow and unfollow', () => {
     );
     expect(await follows('C0FOLLOW')).toEqual(['hf']);
     expect((await papers('follow', 'C0FOLLOW')).all).toContain(
-      'This channel follows Hugging Face Daily Papers',
+      'This channel follows *Hugging Face Daily Papers*',
     );
     expect((await papers('FOLLOW HF', 'C0FOLLOW')).all).toContain('already follows');
     expect((await papers('unfollow hf', 'C0FOLLOW')).all).toContain('no longer follows');
@@ -72,9 +72,51 @@ describe('/papers: help, follow and unfollow', () => {
   });
 
   it('explains an unknown feed, and follows nothing', async () => {
-    const reply = await papers('follow arxiv:cs.CL', 'C0BAD');
-    expect(reply.all).toContain("I don't know the feed `arxiv:cs.CL`");
+    expect((await papers('follow rss', 'C0BAD')).all).toContain("I don't understand `rss`");
+    expect((await papers('follow arxiv:cs.XX1', 'C0BAD')).all).toContain(
+      '`cs.XX1` is not an arXiv category',
+    );
+    expect((await papers('follow hf min-upvotes:lots', 'C0BAD')).all).toContain(
+      '`min-upvotes:` takes a whole number',
+    );
+    expect((await papers('unfollow rss', 'C0BAD')).all).toContain("I don't know the feed `rss`");
     expect(await follows('C0BAD')).toEqual([]);
+  });
+
+  it('follows arXiv categories and HF with filters, lists them, updates and unfollows one', async () => {
+    const channel = 'C0FILTERS';
+    const added = await papers(
+      'follow arxiv:cs.CL,cs.LG keywords:"speculative decoding",mamba',
+      channel,
+    );
+    expect(added.all).toContain('now follows *arXiv cs.CL*');
+    expect(added.all).toContain('*arXiv cs.LG*');
+    expect(await follows(channel)).toEqual(['arxiv:cs.CL', 'arxiv:cs.LG']);
+
+    const digest = await papers(
+      'follow hf min-upvotes:10 -keywords:survey digest:daily@9:30 top:5',
+      channel,
+    );
+    expect(digest.all).toContain(
+      "a digest of the day's top 5 papers is posted here daily at 09:30",
+    );
+    const listed = await papers('follow', channel);
+    expect(listed.all).toContain('*arXiv cs.CL* (`keywords:\\"speculative decoding\\",mamba`)');
+    expect(listed.all).toContain(
+      '*Hugging Face Daily Papers* (`-keywords:survey min-upvotes:10 digest:daily@09:30 top:5`)',
+    );
+
+    expect((await papers('follow hf min-upvotes:20', channel)).all).toContain(
+      'Updated: this channel now follows *Hugging Face Daily Papers* (`min-upvotes:20`)',
+    );
+    expect((await papers('follow hf min-upvotes:20', channel)).all).toContain('already follows');
+    expect((await papers('unfollow arxiv:cs.CL', channel)).all).toContain(
+      'no longer follows *arXiv cs.CL*',
+    );
+    expect(await follows(channel)).toEqual(['arxiv:cs.LG', 'hf']);
+    expect((await papers('follow arxiv:cs.CL min-upvotes:3', channel)).all).toContain(
+      'works with `hf` only',
+    );
   });
 
   it('declines to follow from a direct message', async () => {
@@ -86,7 +128,7 @@ describe('/papers: help, follow and unfollow', () => {
   it('echoes a hostile feed name escaped, never as a mention', async () => {
     for (const text of ['follow &lt;!channel&gt;', 'unfollow <@U123|bob>', 'follow <!here>']) {
       const reply = await papers(text, 'C0HOSTILE');
-      expect(reply.all).toContain("I don't know the feed");
+      expect(reply.all).toMatch(/I don't (know the feed|understand)/);
       expect(reply.all).not.toMatch(/<!channel>|<!here>|<@U123/);
     }
     expect(await follows('C0HOSTILE')).toEqual([]);

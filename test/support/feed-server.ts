@@ -35,13 +35,16 @@ export interface FeedServerOptions {
   defaultDaily?: unknown[];
   /** The `/api/papers/{id}` answers, by id; the value is the paper object. */
   papers?: Record<string, unknown>;
-  /** The papers `/api/query?id_list=` knows (see {@link FeedServer.setArxivEntry}). */
+  /** The papers `/api/query` knows, by id or category (see {@link FeedServer.setArxivEntry}). */
   arxivEntries?: ArxivEntry[];
 }
 
 export interface RecordedRequest {
   path: string;
+  /** The query parameters, decoded (`+` is a space). */
   query: Record<string, string>;
+  /** The query string as sent, without `?` (`search_query=cat:cs.CL+OR+cat:cs.LG&…`). */
+  rawQuery: string;
   /** Request headers, names lower-cased. */
   headers: Record<string, string>;
   /** When the request arrived (`Date.now()`), for tests of pacing. */
@@ -59,6 +62,11 @@ export interface ArxivEntry {
   published: string;
   /** `<updated>`; default `published`. */
   updated?: string;
+  /**
+   * The arXiv categories, primary first (`['cs.CL', 'cs.LG']`): the first is written as
+   * `<arxiv:primary_category>`, each as a `<category>`. Default `['cs.CL']`.
+   */
+  categories?: string[];
 }
 
 /**
@@ -75,12 +83,20 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ATOM_TYPE = 'application/atom+xml; charset=UTF-8';
 /** An arXiv id, new style or old, with an optional version: what arXiv does not answer `Error` to. */
 const ARXIV_ID = /^(?:\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?\/\d{7})(?:v\d+)?$/;
+const ARXIV_NS = 'http://arxiv.org/schemas/atom';
+/** The categories of an {@link ArxivEntry} that gives none. */
+const DEFAULT_ARXIV_CATEGORIES = ['cs.CL'];
+/** arXiv's `max_results` default. */
+const DEFAULT_ARXIV_RESULTS = 10;
+/** `search_query=cat:cs.CL OR cat:cs.LG` (the `+` of the URL decoded): the categories. */
+const CATEGORY_TERM = /^cat:(\S+)$/;
 
 /**
  * A local stand-in for the Hugging Face API on 127.0.0.1 (random port), serving fixture data the
  * way HF does (paging, a 400 for a future date or a `limit` over 100), plus scripted faults.
  * It also answers arXiv API queries by id (`/api/query?id_list=`), as arXiv does: one entry per
- * id, an empty one for an unknown id and an `Error` entry for a malformed one.
+ * id, an empty one for an unknown id and an `Error` entry for a malformed one; and searches by
+ * category (`/api/query?search_query=cat:cs.CL+OR+cat:cs.LG&start=&max_results=`), newest first.
  * Used by the tests and by `npm run demo`, so it depends on nothing but Node.
  */
 export class FeedServer {
@@ -141,8 +157,9 @@ export class FeedServer {
   }
 
   /**
-   * Adds (or replaces) a paper `/api/query?id_list=` knows, under its id without version: a query
-   * for `2406.07550` or `2406.07550v1` finds the entry `2406.07550v2`.
+   * Adds (or replaces) a paper `/api/query` knows, under its id without version: a query
+   * for `2406.07550` or `2406.07550v1` finds the entry `2406.07550v2`, and a search for any of
+   * its categories finds it too.
    */
   setArxivEntry(entry: ArxivEntry): void {
     this.arxivEntries.set(withoutVersion(entry.id), entry);
@@ -165,6 +182,7 @@ export class FeedServer {
     return this.log.map((entry) => ({
       path: entry.path,
       query: { ...entry.query },
+      rawQuery: entry.rawQuery,
       headers: { ...entry.headers },
       at: entry.at,
     }));
@@ -190,6 +208,7 @@ export class FeedServer {
       this.log.push({
         path: url.pathname,
         query: Object.fromEntries(url.searchParams),
+        rawQuery: url.search.replace(/^\?/, ''),
         headers: headerRecord(req),
         at: Date.now(),
       });
@@ -257,13 +276,47 @@ export class FeedServer {
 
   /**
    * `/api/query?id_list=a,b` as arXiv answers it: if any id is malformed, one `Error` entry;
-   * else one entry per id, in order, empty for an id it does not know.
+   * else one entry per id, in order, empty for an id it does not know. With a `search_query`,
+   * see {@link arxivSearch}.
    */
   private arxivQuery(params: URLSearchParams): string {
     const ids = (params.get('id_list') ?? '').split(',').filter((id) => id !== '');
     const bad = ids.find((id) => !ARXIV_ID.test(id));
     if (bad !== undefined) return arxivAtom([{ error: `incorrect id format for ${bad}` }]);
+    const search = params.get('search_query');
+    if (search !== null) return this.arxivSearch(search, ids, params);
     return arxivAtom(ids.map((id) => this.arxivEntries.get(withoutVersion(id)) ?? { empty: true }));
+  }
+
+  /**
+   * `/api/query?search_query=cat:A+OR+cat:B&start=&max_results=`: the entries in any of these
+   * categories (among the `id_list` ids, when there are some), newest `published` first, that
+   * page of them, and `totalResults` counting them all. Only `cat:` terms joined by `OR` are
+   * understood (anything else gets an `Error` entry); `sortBy` and `sortOrder` are not read.
+   */
+  private arxivSearch(search: string, ids: string[], params: URLSearchParams): string {
+    const terms = search.trim().split(/\s+OR\s+/);
+    const categories = terms.map((term) => CATEGORY_TERM.exec(term)?.[1]);
+    if (categories.some((category) => category === undefined)) {
+      return arxivAtom([{ error: `the feed server only answers cat:X OR cat:Y, not ${search}` }]);
+    }
+    const start = integerParam(params, 'start', 0);
+    const maxResults = integerParam(params, 'max_results', DEFAULT_ARXIV_RESULTS);
+    if (start === undefined || start < 0 || maxResults === undefined || maxResults < 0) {
+      return arxivAtom([{ error: 'start and max_results must be non-negative integers' }]);
+    }
+    const wanted = new Set(ids.map(withoutVersion));
+    const matches = [...this.arxivEntries.values()]
+      .filter(
+        (entry) =>
+          (wanted.size === 0 || wanted.has(withoutVersion(entry.id))) &&
+          (entry.categories ?? DEFAULT_ARXIV_CATEGORIES).some((c) => categories.includes(c)),
+      )
+      .sort((a, b) => publishedTime(b) - publishedTime(a));
+    return arxivAtom(matches.slice(start, start + maxResults), {
+      totalResults: matches.length,
+      startIndex: start,
+    });
   }
 
   /** `/api/daily_papers?date=&limit=&p=` as HF answers it. */
@@ -299,23 +352,23 @@ export function loadArxivFixture(): string {
 
 /**
  * An arXiv API answer (Atom) with these entries, written as arXiv writes it: the Atom namespace
- * as default, `opensearch:` and `arxiv:` declared on the elements that use them.
- * `totalResults` defaults to the number of entries.
+ * as default, `arxiv:` declared on the feed, `opensearch:` on the elements that use it.
+ * `totalResults` defaults to the number of entries, `startIndex` to 0.
  */
 export function arxivAtom(
   entries: ArxivFeedEntry[],
-  options: { totalResults?: number } = {},
+  options: { totalResults?: number; startIndex?: number } = {},
 ): string {
   const opensearch = (name: string, value: number) =>
     `  <opensearch:${name} xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">${value}</opensearch:${name}>`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    '<feed xmlns="http://www.w3.org/2005/Atom">',
+    `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="${ARXIV_NS}">`,
     '  <title type="html">ArXiv Query: id_list</title>',
     '  <id>http://arxiv.org/api/feed-server</id>',
     '  <updated>2025-06-03T00:00:00-04:00</updated>',
     opensearch('totalResults', options.totalResults ?? entries.length),
-    opensearch('startIndex', 0),
+    opensearch('startIndex', options.startIndex ?? 0),
     opensearch('itemsPerPage', entries.length),
     ...entries.map(arxivEntryXml),
     '</feed>',
@@ -348,9 +401,26 @@ function arxivEntryXml(entry: ArxivFeedEntry): string {
     `    <summary>${xmlText(entry.summary)}</summary>`,
     ...entry.authors.map((name) => `    <author><name>${xmlText(name)}</name></author>`),
     `    <link href="${xmlText(abs)}" rel="alternate" type="text/html"/>`,
-    '    <arxiv:primary_category xmlns:arxiv="http://arxiv.org/schemas/atom" term="cs.CL" scheme="http://arxiv.org/schemas/atom"/>',
+    ...categoryXml(entry.categories ?? DEFAULT_ARXIV_CATEGORIES),
     '  </entry>',
   ].join('\n');
+}
+
+/** arXiv's `<arxiv:primary_category>` (the first category) then a `<category>` for each. */
+function categoryXml(categories: string[]): string[] {
+  const element = (name: string, term: string) =>
+    `    <${name} term="${xmlText(term)}" scheme="${ARXIV_NS}"/>`;
+  const [primary] = categories;
+  return [
+    ...(primary === undefined ? [] : [element('arxiv:primary_category', primary)]),
+    ...categories.map((category) => element('category', category)),
+  ];
+}
+
+/** An entry's `published` in ms, for sorting; a malformed date sorts last. */
+function publishedTime(entry: ArxivEntry): number {
+  const time = Date.parse(entry.published);
+  return Number.isNaN(time) ? Number.MIN_SAFE_INTEGER : time;
 }
 
 function xmlText(text: string): string {

@@ -77,6 +77,18 @@ export interface ApiCall {
   at: number;
 }
 
+/**
+ * A `chat.unfurl` Slack accepted: attached to a posted message (`channel` and `ts`), or to a link
+ * still in the composer (`unfurlId` and `source`); `unfurls` maps each URL to its attachment.
+ */
+export interface Unfurl {
+  channel?: string;
+  ts?: string;
+  unfurlId?: string;
+  source?: string;
+  unfurls: Record<string, unknown>;
+}
+
 /** The app's answer to a request the emulator sent it. */
 export interface AppResponse {
   status: number;
@@ -272,8 +284,7 @@ export class SlackEmulator extends EventEmitter {
   private callLog: ApiCall[] = [];
   private responsePosts: Array<{ id: string; body: Record<string, unknown> }> = [];
   private ephemeralLog: EphemeralMessage[] = [];
-  private unfurlLog: Array<{ channel?: string; ts?: string; unfurls: Record<string, unknown> }> =
-    [];
+  private unfurlLog: Unfurl[] = [];
   private viewLog: Array<{ userId: string; view: Record<string, unknown> }> = [];
   private faults = new Map<string, Fault[]>();
   private buckets = new Map<string, { tokens: number; at: number }>();
@@ -360,8 +371,8 @@ export class SlackEmulator extends EventEmitter {
       .map((e) => ({ ...e }));
   }
 
-  /** Unfurls sent with `chat.unfurl`. */
-  unfurls(): Array<{ channel?: string; ts?: string; unfurls: Record<string, unknown> }> {
+  /** Unfurls sent with `chat.unfurl` that Slack would have accepted, in order. */
+  unfurls(): Unfurl[] {
     return [...this.unfurlLog];
   }
 
@@ -856,16 +867,7 @@ export class SlackEmulator extends EventEmitter {
       if (invalid) return invalid;
       return ok({ message_ts: this.addEphemeral(channel, user, args, 'postEphemeral').ts });
     },
-    'chat.unfurl': (args) => {
-      if (!isObj(args.unfurls)) return fail('invalid_unfurls_format');
-      for (const unfurl of Object.values(args.unfurls)) {
-        const errors =
-          isObj(unfurl) && unfurl.blocks ? validateBlocks(unfurl.blocks, 'message') : [];
-        if (errors.length > 0) return invalidBlocks(errors);
-      }
-      this.unfurlLog.push({ channel: str(args.channel), ts: str(args.ts), unfurls: args.unfurls });
-      return ok();
-    },
+    'chat.unfurl': (args) => this.unfurl(args),
     'views.publish': (args) => {
       const userId = str(args.user_id);
       const view = args.view;
@@ -911,6 +913,39 @@ export class SlackEmulator extends EventEmitter {
       });
     },
   };
+
+  /**
+   * `chat.unfurl`: the target is `channel` and `ts`, or `unfurl_id` and `source` (both, and a source
+   * Slack knows); each URL's attachment is an object whose blocks pass a message's checks.
+   */
+  private unfurl(args: Args): Reply {
+    if (args.unfurls === undefined) return fail('missing_unfurls');
+    if (!isObj(args.unfurls)) return fail('invalid_unfurls_format');
+    const unfurlId = str(args.unfurl_id);
+    const source = str(args.source);
+    const target: Omit<Unfurl, 'unfurls'> = {};
+    if (unfurlId !== undefined || source !== undefined) {
+      if (!unfurlId || (source !== 'composer' && source !== 'conversations_history')) {
+        return fail('invalid_arguments');
+      }
+      Object.assign(target, { unfurlId, source });
+    } else {
+      const channel = str(args.channel);
+      const ts = str(args.ts);
+      if (!channel) return fail('missing_channel');
+      if (!ts) return fail('missing_ts');
+      Object.assign(target, { channel, ts });
+    }
+    for (const unfurl of Object.values(args.unfurls)) {
+      if (!isObj(unfurl)) return fail('invalid_unfurls_format');
+      if (unfurl.blocks === undefined) continue;
+      const errors = validateBlocks(unfurl.blocks, 'message');
+      if (errors.length > 0) return invalidBlocks(errors);
+      if (blocksTextLength(unfurl.blocks) > MAX_BLOCKS_TEXT) return fail('msg_blocks_too_long');
+    }
+    this.unfurlLog.push({ ...target, unfurls: args.unfurls });
+    return ok();
+  }
 
   private postMessage(args: Args): Reply {
     const target = str(args.channel);

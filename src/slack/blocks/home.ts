@@ -1,5 +1,5 @@
 import type { HomeView, KnownBlock } from '@slack/types';
-import { FEED_LABELS, type FeedId } from '../../domain/paper';
+import { feedLabel, type FeedId } from '../../domain/feed';
 import { channelMention } from '../permalink';
 import { HELP, helpEntryText } from './messages';
 
@@ -25,7 +25,7 @@ export function homeView(follows: ReadonlyArray<{ channelId: string; feed: FeedI
               channels.length > CHANNELS_SHOWN
                 ? ` and ${channels.length - CHANNELS_SHOWN} more`
                 : '';
-            return `*${FEED_LABELS[feed]}* → ${shown}${more}`;
+            return `*${feedLabel(feed)}* → ${shown}${more}`;
           })
           .join('\n');
 

@@ -21,6 +21,8 @@ export const BLOCK_IDS = {
   replies: 'paper_replies',
   /** Above a shared card: who shared it and what they said. */
   sharedBy: 'paper_shared_by',
+  /** Under an unfurled paper: where the team discussed it, with its replies and votes. */
+  discussed: 'paper_discussed',
 } as const;
 
 /** Message metadata event type carried by every posted card, so a card can be found by its paper. */

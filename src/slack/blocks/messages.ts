@@ -1,5 +1,4 @@
 import type { KnownBlock } from '@slack/types';
-import { FEED_LABELS, FEEDS } from '../../domain/paper';
 import { escapeMrkdwn } from '../mrkdwn';
 import { fit, LIMITS } from './limits';
 import type { RenderedMessage } from './paper-card';
@@ -39,14 +38,15 @@ export const HELP: readonly HelpEntry[] = [
     example: '/papers top week',
   },
   {
-    usage: '/papers follow [feed]',
-    description: `Post new papers from a feed in this channel (feeds: ${FEEDS.map((f) => `\`${f}\` ${FEED_LABELS[f]}`).join(', ')}). With no feed: what this channel follows.`,
-    example: '/papers follow hf',
+    usage: '/papers follow hf|arxiv:<categories> [filters]',
+    description:
+      'Post new papers from Hugging Face Daily Papers (`hf`) or arXiv categories (`arxiv:cs.CL,cs.LG`) in this channel. Filters: `keywords:"a phrase",word`, `-keywords:survey`, `min-upvotes:10` (hf: posted once it has that many upvotes), `digest:daily@09:00 top:10` (one message a day instead). With nothing after it: what this channel follows.',
+    example: '/papers follow hf min-upvotes:10 keywords:"speculative decoding",mamba',
   },
   {
-    usage: '/papers unfollow [feed]',
-    description: 'Stop posting a feed in this channel.',
-    example: '/papers unfollow hf',
+    usage: '/papers unfollow hf|arxiv:<category>',
+    description: 'Stop posting a feed (or one arXiv category) in this channel.',
+    example: '/papers unfollow arxiv:cs.CL',
   },
   { usage: '/papers help', description: 'This list.', example: '/papers help' },
 ];

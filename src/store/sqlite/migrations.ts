@@ -133,4 +133,30 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX papers_hf_upvotes ON papers (hf_upvotes);
     `,
   },
+  {
+    version: 3,
+    name: 'follow filters, arXiv versions and categories, digests, version notes',
+    sql: `
+      -- A follow's filters and digest setting, as JSON (see FollowFilters).
+      ALTER TABLE follows ADD COLUMN filters TEXT NOT NULL DEFAULT '{}';
+      -- The highest arXiv version seen, and the paper's categories (JSON, primary first).
+      ALTER TABLE papers ADD COLUMN version INTEGER;
+      ALTER TABLE papers ADD COLUMN categories TEXT;
+      -- The version a card's thread was last told about ("v2 is out"), and whether the card is a
+      -- digest (one message for several papers).
+      ALTER TABLE deliveries ADD COLUMN noted_version INTEGER;
+      ALTER TABLE deliveries ADD COLUMN digest INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX deliveries_posted ON deliveries (posted_at);
+
+      -- Papers waiting for a channel's next digest.
+      CREATE TABLE digest_items (
+        workspace_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        paper_id TEXT NOT NULL REFERENCES papers (id),
+        feed TEXT NOT NULL,
+        queued_at INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, channel_id, paper_id)
+      );
+    `,
+  },
 ];

@@ -1,13 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { FeedId, Paper } from '../../domain/paper';
-import { isFeedId } from '../../domain/paper';
+import { isFeedId, type FeedId } from '../../domain/feed';
+import { filtersFromJson, type DailyDigest, type FollowFilters } from '../../domain/follow-filters';
+import type { Paper } from '../../domain/paper';
 import type { SearchQuery } from '../../domain/search-query';
 import { leadingSnippet, MATCH_END, MATCH_START, SNIPPET_WORDS, snippetParts } from '../snippet';
 import type {
   ChannelRef,
   Delivery,
+  Follow,
   PageRequest,
   SearchResults,
   Store,
@@ -54,6 +56,8 @@ interface PaperRow {
   project_page: string | null;
   ai_summary: string | null;
   ai_keywords: string | null;
+  version: number | null;
+  categories: string | null;
 }
 
 type SearchRow = PaperRow & { seq: number; team_votes: number; total: number };
@@ -68,6 +72,8 @@ interface DeliveryRow {
   shared_by: string | null;
   share_comment: string | null;
   reply_count: number;
+  noted_version: number | null;
+  digest: number;
 }
 
 function rowToPaper(row: PaperRow): Paper {
@@ -86,6 +92,8 @@ function rowToPaper(row: PaperRow): Paper {
   if (row.project_page !== null) paper.projectPage = row.project_page;
   if (row.ai_summary !== null) paper.aiSummary = row.ai_summary;
   if (row.ai_keywords !== null) paper.aiKeywords = JSON.parse(row.ai_keywords) as string[];
+  if (row.version !== null) paper.version = row.version;
+  if (row.categories !== null) paper.categories = JSON.parse(row.categories) as string[];
   return paper;
 }
 
@@ -100,6 +108,8 @@ function rowToDelivery(row: DeliveryRow): Delivery {
   if (row.shared_by !== null) delivery.sharedBy = row.shared_by;
   if (row.share_comment !== null) delivery.comment = row.share_comment;
   if (row.reply_count > 0) delivery.replyCount = row.reply_count;
+  if (row.noted_version !== null) delivery.notedVersion = row.noted_version;
+  if (row.digest) delivery.digest = true;
   return delivery;
 }
 
@@ -191,14 +201,14 @@ export class SqliteStore implements Store {
   }
 
   async upsertPapers(papers: readonly Paper[], seenAt: Date): Promise<UpsertResult> {
-    const exists = this.db.prepare('SELECT 1 FROM papers WHERE id = ?').pluck();
+    const known = this.db.prepare('SELECT version FROM papers WHERE id = ?');
     const upsert = this.db.prepare(`
       INSERT INTO papers (id, title, abstract, authors, published_at, featured_at, hf_upvotes,
         hf_comments, github_repo, github_stars, project_page, ai_summary, ai_keywords,
-        first_seen_at, updated_at)
+        version, categories, first_seen_at, updated_at)
       VALUES (@id, @title, @abstract, @authors, @publishedAt, @featuredAt, @hfUpvotes,
         @hfComments, @githubRepo, @githubStars, @projectPage, @aiSummary, @aiKeywords,
-        @seenAt, @seenAt)
+        @version, @categories, @seenAt, @seenAt)
       ON CONFLICT (id) DO UPDATE SET
         title = excluded.title,
         -- A feed that drops an optional field does not erase what an earlier fetch knew.
@@ -212,11 +222,18 @@ export class SqliteStore implements Store {
         project_page = COALESCE(excluded.project_page, project_page),
         ai_summary = COALESCE(excluded.ai_summary, ai_summary),
         ai_keywords = COALESCE(excluded.ai_keywords, ai_keywords),
+        version = NULLIF(max(COALESCE(excluded.version, 0), COALESCE(version, 0)), 0),
+        categories = COALESCE(excluded.categories, categories),
         updated_at = excluded.updated_at`);
     const run = this.db.transaction((batch: readonly Paper[]): UpsertResult => {
-      const result: UpsertResult = { inserted: [], updated: [] };
+      const result: UpsertResult = { inserted: [], updated: [], newVersions: [] };
       for (const paper of batch) {
-        (exists.get(paper.id) ? result.updated : result.inserted).push(paper.id);
+        const before = known.get(paper.id) as { version: number | null } | undefined;
+        (before ? result.updated : result.inserted).push(paper.id);
+        // Only a known version that grew is news: a first version number is not.
+        if (before?.version && paper.version && paper.version > before.version) {
+          result.newVersions.push({ id: paper.id, version: paper.version });
+        }
         upsert.run({
           id: paper.id,
           title: paper.title,
@@ -231,6 +248,8 @@ export class SqliteStore implements Store {
           projectPage: paper.projectPage ?? null,
           aiSummary: paper.aiSummary ?? null,
           aiKeywords: paper.aiKeywords?.length ? JSON.stringify(paper.aiKeywords) : null,
+          version: paper.version ?? null,
+          categories: paper.categories?.length ? JSON.stringify(paper.categories) : null,
           seenAt: seenAt.getTime(),
         });
       }
@@ -253,14 +272,68 @@ export class SqliteStore implements Store {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
-  async follow(channel: ChannelRef, feed: FeedId, at: Date): Promise<boolean> {
-    const info = this.db
+  async follow(
+    channel: ChannelRef,
+    feed: FeedId,
+    at: Date,
+    filters: FollowFilters = {},
+  ): Promise<'added' | 'updated' | 'unchanged'> {
+    const json = JSON.stringify(filters);
+    const run = this.db.transaction((): 'added' | 'updated' | 'unchanged' => {
+      const current = this.db
+        .prepare(
+          'SELECT filters FROM follows WHERE workspace_id = ? AND channel_id = ? AND feed = ?',
+        )
+        .pluck()
+        .get(channel.workspaceId, channel.channelId, feed) as string | undefined;
+      if (current === json) return 'unchanged';
+      if (current !== undefined) {
+        this.db
+          .prepare(
+            'UPDATE follows SET filters = ? WHERE workspace_id = ? AND channel_id = ? AND feed = ?',
+          )
+          .run(json, channel.workspaceId, channel.channelId, feed);
+        return 'updated';
+      }
+      this.db
+        .prepare(
+          'INSERT INTO follows (workspace_id, channel_id, feed, followed_at, filters) VALUES (?, ?, ?, ?, ?)',
+        )
+        .run(channel.workspaceId, channel.channelId, feed, at.getTime(), json);
+      return 'added';
+    });
+    return run.immediate();
+  }
+
+  async followsOf(channel: ChannelRef): Promise<Follow[]> {
+    const rows = this.db
       .prepare(
-        `INSERT INTO follows (workspace_id, channel_id, feed, followed_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT DO NOTHING`,
+        'SELECT feed, filters, followed_at FROM follows WHERE workspace_id = ? AND channel_id = ? ORDER BY feed',
       )
-      .run(channel.workspaceId, channel.channelId, feed, at.getTime());
-    return info.changes > 0;
+      .all(channel.workspaceId, channel.channelId) as Array<{
+      feed: string;
+      filters: string;
+      followed_at: number;
+    }>;
+    return rows.flatMap((row) =>
+      isFeedId(row.feed)
+        ? [
+            {
+              feed: row.feed,
+              filters: filtersFromJson(row.filters),
+              followedAt: new Date(row.followed_at),
+            },
+          ]
+        : [],
+    );
+  }
+
+  async followedArxivCategories(): Promise<string[]> {
+    const feeds = this.db
+      .prepare(`SELECT DISTINCT feed FROM follows WHERE feed LIKE 'arxiv:%' ORDER BY feed`)
+      .pluck()
+      .all() as string[];
+    return feeds.filter(isFeedId).map((feed) => feed.slice('arxiv:'.length));
   }
 
   async unfollow(channel: ChannelRef, feed: FeedId): Promise<boolean> {
@@ -292,10 +365,10 @@ export class SqliteStore implements Store {
   async pendingAnnouncements(
     feed: FeedId,
     paperIds: readonly string[],
-  ): Promise<Array<ChannelRef & { paperId: string }>> {
+  ): Promise<Array<ChannelRef & { paperId: string; filters: FollowFilters }>> {
     const rows = this.db
       .prepare(
-        `SELECT f.workspace_id, f.channel_id, p.id AS paper_id
+        `SELECT f.workspace_id, f.channel_id, p.id AS paper_id, f.filters
          FROM follows f
          JOIN papers p ON p.first_seen_at >= f.followed_at
          LEFT JOIN deliveries d ON d.workspace_id = f.workspace_id
@@ -308,11 +381,13 @@ export class SqliteStore implements Store {
       workspace_id: string;
       channel_id: string;
       paper_id: string;
+      filters: string;
     }>;
     return rows.map((row) => ({
       workspaceId: row.workspace_id,
       channelId: row.channel_id,
       paperId: row.paper_id,
+      filters: filtersFromJson(row.filters),
     }));
   }
 
@@ -542,6 +617,124 @@ export class SqliteStore implements Store {
       )
       .get(delta, channel.workspaceId, channel.channelId, messageTs) as DeliveryRow | undefined;
     return row && rowToDelivery(row);
+  }
+
+  async queueDigestItems(
+    items: ReadonlyArray<ChannelRef & { paperId: string; feed: FeedId }>,
+    at: Date,
+  ): Promise<void> {
+    const insert = this.db.prepare(
+      `INSERT INTO digest_items (workspace_id, channel_id, paper_id, feed, queued_at)
+       VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    );
+    this.db
+      .transaction(() => {
+        for (const item of items) {
+          insert.run(item.workspaceId, item.channelId, item.paperId, item.feed, at.getTime());
+        }
+      })
+      .immediate();
+  }
+
+  async digestFollows(): Promise<Array<ChannelRef & { feed: FeedId; digest: DailyDigest }>> {
+    const rows = this.db
+      .prepare(
+        `SELECT workspace_id, channel_id, feed, filters FROM follows
+         WHERE json_extract(filters, '$.digest') IS NOT NULL
+         ORDER BY workspace_id, channel_id, feed`,
+      )
+      .all() as Array<{ workspace_id: string; channel_id: string; feed: string; filters: string }>;
+    return rows.flatMap((row) => {
+      const { digest } = filtersFromJson(row.filters);
+      return digest && isFeedId(row.feed)
+        ? [{ workspaceId: row.workspace_id, channelId: row.channel_id, feed: row.feed, digest }]
+        : [];
+    });
+  }
+
+  async pendingDigest(channel: ChannelRef): Promise<Array<{ paper: Paper; teamVotes: number }>> {
+    const rows = this.db
+      .prepare(
+        `SELECT p.*, COALESCE(v.n, 0) AS team_votes
+         FROM digest_items i JOIN papers p ON p.id = i.paper_id
+         ${TEAM_VOTES_JOIN}
+         LEFT JOIN deliveries d ON d.workspace_id = i.workspace_id
+           AND d.channel_id = i.channel_id AND d.paper_id = i.paper_id
+         WHERE i.workspace_id = @workspace AND i.channel_id = @channel AND d.paper_id IS NULL
+         ORDER BY p.id`,
+      )
+      .all({ workspace: channel.workspaceId, channel: channel.channelId }) as Array<
+      PaperRow & { team_votes: number }
+    >;
+    return rows.map((row) => ({ paper: rowToPaper(row), teamVotes: row.team_votes }));
+  }
+
+  async recordDigest(
+    channel: ChannelRef,
+    paperIds: readonly string[],
+    messageTs: string,
+    at: Date,
+  ): Promise<void> {
+    const record = this.db.prepare(
+      `INSERT INTO deliveries (workspace_id, channel_id, paper_id, message_ts, posted_at, digest)
+       VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT DO NOTHING`,
+    );
+    this.db
+      .transaction(() => {
+        // posted_at steps by a millisecond so that the digest's order can be read back.
+        paperIds.forEach((paperId, index) => {
+          record.run(
+            channel.workspaceId,
+            channel.channelId,
+            paperId,
+            messageTs,
+            at.getTime() + index,
+          );
+        });
+        this.db
+          .prepare('DELETE FROM digest_items WHERE workspace_id = ? AND channel_id = ?')
+          .run(channel.workspaceId, channel.channelId);
+      })
+      .immediate();
+  }
+
+  async digestPapers(channel: ChannelRef, messageTs: string): Promise<string[]> {
+    return this.db
+      .prepare(
+        `SELECT paper_id FROM deliveries
+         WHERE workspace_id = ? AND channel_id = ? AND message_ts = ? AND digest = 1
+         ORDER BY posted_at, paper_id`,
+      )
+      .pluck()
+      .all(channel.workspaceId, channel.channelId, messageTs) as string[];
+  }
+
+  async markVersionNoted(channel: ChannelRef, paperId: string, version: number): Promise<boolean> {
+    return (
+      this.db
+        .prepare(
+          `UPDATE deliveries SET noted_version = ?
+           WHERE workspace_id = ? AND channel_id = ? AND paper_id = ?
+             AND COALESCE(noted_version, 0) < ?`,
+        )
+        .run(version, channel.workspaceId, channel.channelId, paperId, version).changes > 0
+    );
+  }
+
+  async cardsOfPaper(paperId: string): Promise<Delivery[]> {
+    const rows = this.db
+      .prepare(
+        'SELECT * FROM deliveries WHERE paper_id = ? ORDER BY posted_at, workspace_id, channel_id',
+      )
+      .all(paperId) as DeliveryRow[];
+    return rows.map(rowToDelivery);
+  }
+
+  async recentCards(since: Date): Promise<Delivery[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM deliveries WHERE posted_at >= ? ORDER BY posted_at, channel_id')
+      .all(since.getTime()) as DeliveryRow[];
+    return rows.map(rowToDelivery);
   }
 
   async markEventSeen(eventId: string, at: Date): Promise<boolean> {

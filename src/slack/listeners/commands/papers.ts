@@ -1,11 +1,10 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { FEED_LABELS, FEEDS, isFeedId, type FeedId } from '../../../domain/paper';
-import { decodeSlackText, escapeMrkdwn } from '../../mrkdwn';
-import { helpMessage, notice } from '../../blocks/messages';
+import { decodeSlackText } from '../../mrkdwn';
+import { helpMessage } from '../../blocks/messages';
 import type { RenderedMessage } from '../../blocks/paper-card';
-import type { ChannelRef } from '../../../store/store';
 import { answerAfterAck } from '../after-ack';
 import type { ListenerDeps } from '../deps';
+import { followCommand, unfollowCommand } from './follow';
 import type { CommandRequest } from './request';
 import { searchCommand } from './search';
 import { shareCommand } from './share';
@@ -27,64 +26,6 @@ export function parseCommand(text: string): { subcommand: string; args: string[]
   };
 }
 
-const feedList = FEEDS.map((feed) => `\`${feed}\` (${FEED_LABELS[feed]})`).join(', ');
-
-function parseFeed(args: string[]): FeedId | { problem: string } {
-  const [raw = 'hf'] = args;
-  const feed = raw.toLowerCase();
-  if (isFeedId(feed)) return feed;
-  return {
-    problem: `I don't know the feed \`${escapeMrkdwn(raw)}\`. Feeds you can follow: ${feedList}.`,
-  };
-}
-
-function isDirectMessage(channelId: string): boolean {
-  return channelId.startsWith('D');
-}
-
-async function follow(
-  deps: ListenerDeps,
-  channel: ChannelRef,
-  args: string[],
-): Promise<RenderedMessage> {
-  if (isDirectMessage(channel.channelId)) {
-    return notice(
-      'Feeds are followed by channels: run `/papers follow hf` in the channel that should get the papers.',
-    );
-  }
-  if (args.length === 0) {
-    const feeds = await deps.store.followedFeeds(channel);
-    return notice(
-      feeds.length === 0
-        ? `This channel follows no feed yet. Try \`/papers follow hf\`. Feeds: ${feedList}.`
-        : `This channel follows ${feeds.map((f) => FEED_LABELS[f]).join(', ')}.`,
-    );
-  }
-  const feed = parseFeed(args);
-  if (typeof feed !== 'string') return notice(feed.problem);
-  const added = await deps.store.follow(channel, feed, deps.clock());
-  return notice(
-    added
-      ? `This channel now follows *${FEED_LABELS[feed]}*: new papers are posted here as they appear (checked every ${deps.pollEvery}). If Paperboy is not in this channel yet, \`/invite @Paperboy\`.`
-      : `This channel already follows *${FEED_LABELS[feed]}*.`,
-  );
-}
-
-async function unfollow(
-  deps: ListenerDeps,
-  channel: ChannelRef,
-  args: string[],
-): Promise<RenderedMessage> {
-  const feed = parseFeed(args);
-  if (typeof feed !== 'string') return notice(feed.problem);
-  const removed = await deps.store.unfollow(channel, feed);
-  return notice(
-    removed
-      ? `This channel no longer follows *${FEED_LABELS[feed]}*. Cards already posted keep working.`
-      : `This channel does not follow *${FEED_LABELS[feed]}*.`,
-  );
-}
-
 type Handler = (
   deps: ListenerDeps,
   request: CommandRequest,
@@ -92,8 +33,8 @@ type Handler = (
 
 /** Answered in the ack itself: each is a quick store call, well inside Slack's 3 seconds. */
 const QUICK: Readonly<Record<string, Handler>> = {
-  follow: (deps, { channel, args }) => follow(deps, channel, args),
-  unfollow: (deps, { channel, args }) => unfollow(deps, channel, args),
+  follow: followCommand,
+  unfollow: unfollowCommand,
   help: async () => helpMessage(),
   '': async () => helpMessage(),
 };
