@@ -7,17 +7,19 @@ import * as announce from './announce';
 import * as digest from './digest';
 import * as noteVersion from './note-version';
 import * as pollFeed from './poll-feed';
+import * as refreshCards from './refresh-cards';
 
-export { announce, digest, noteVersion, pollFeed };
+export { announce, digest, noteVersion, pollFeed, refreshCards };
 
 /** Everything any job needs; each processor takes the part it uses. */
 export type JobDeps = pollFeed.PollFeedDeps &
   announce.AnnounceDeps &
   noteVersion.NoteVersionDeps &
-  digest.DigestDeps;
+  digest.DigestDeps &
+  refreshCards.RefreshCardsDeps;
 
 export function workerSpecs(deps: JobDeps): WorkerSpec[] {
-  return [pollFeed, announce, noteVersion, digest].map((job) => ({
+  return [pollFeed, announce, noteVersion, digest, refreshCards].map((job) => ({
     name: job.name,
     concurrency: job.concurrency,
     processor: job.createProcessor(deps),

@@ -126,6 +126,13 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
           enqueueVersionNotes: (items) => queues.enqueueVersionNotes(items),
           enqueueDigestPosts: (items) => queues.enqueueDigestPosts(items),
           timeZone: config.WORKSPACE_TIME_ZONE,
+          hf,
+          refresher: new CardRefresher({
+            store,
+            slack,
+            logger: workerLogger,
+            timeZone: config.WORKSPACE_TIME_ZONE,
+          }),
           logger: workerLogger,
           clock,
         }),
@@ -135,7 +142,7 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
       cleanups.push(() => running.close());
       // A new schedule runs its first poll at once; a restarted process keeps the existing rhythm.
       await schedulePolls(queues, POLLED_SOURCES, config.POLL_EVERY);
-      await scheduleSweeps(queues, 30 * 60_000);
+      await scheduleSweeps(queues);
     }
 
     let app: RunningSlackApp | undefined;
@@ -182,7 +189,12 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
           pollEvery: describeInterval(config.POLL_EVERY),
           timeZone: config.WORKSPACE_TIME_ZONE,
           workspaceUrl: identity.url,
-          refresher: new CardRefresher({ store, logger: slackLogger, slack }),
+          refresher: new CardRefresher({
+            store,
+            logger: slackLogger,
+            slack,
+            timeZone: config.WORKSPACE_TIME_ZONE,
+          }),
           lookup,
           locks,
         },

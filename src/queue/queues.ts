@@ -4,10 +4,10 @@ import * as announce from '../../jobs/announce';
 import * as digest from '../../jobs/digest';
 import * as noteVersion from '../../jobs/note-version';
 import * as pollFeed from '../../jobs/poll-feed';
+import * as refreshCards from '../../jobs/refresh-cards';
 import type { PolledSource } from '../domain/feed';
 import type { Logger } from '../logger';
 import { logErrorsQuietly } from './connection';
-import { QUEUE_NAMES } from './names';
 
 /** The queues Paperboy produces into, with typed helpers so callers never build job ids by hand. */
 export interface Queues {
@@ -16,7 +16,7 @@ export interface Queues {
   noteVersion: Queue<noteVersion.NoteVersionData>;
   digest: Queue<digest.DigestData>;
   /** A queue of scheduled sweeps that need no data (living cards). */
-  refreshCards: Queue<Record<string, never>>;
+  refreshCards: Queue<refreshCards.RefreshCardsData>;
   enqueueAnnouncements(items: readonly pollFeed.Announcement[]): Promise<void>;
   enqueueVersionNotes(items: readonly pollFeed.VersionNote[]): Promise<void>;
   /** One digest post per channel and local day: a second for the same day is a no-op. */
@@ -49,9 +49,10 @@ export function createQueues(connection: Redis, prefix: string, logger?: Logger)
     prefix,
     defaultJobOptions: digest.options,
   });
-  const refreshQueue = new Queue<Record<string, never>>(QUEUE_NAMES.refreshCards, {
+  const refreshQueue = new Queue<refreshCards.RefreshCardsData>(refreshCards.name, {
     connection,
     prefix,
+    defaultJobOptions: refreshCards.options,
   });
   const all = [pollQueue, announceQueue, noteQueue, digestQueue, refreshQueue];
   if (logger) for (const queue of all) logErrorsQuietly(queue, logger.warn, `queue ${queue.name}`);
@@ -149,23 +150,16 @@ export async function schedulePolls(
  * Registers the schedules that are not polls: the digest tick (every minute: digests go out at
  * their local time) and the living-cards sweep. Idempotent, like {@link schedulePolls}.
  */
-export async function scheduleSweeps(queues: Queues, refreshEveryMs: number): Promise<void> {
+export async function scheduleSweeps(queues: Queues): Promise<void> {
+  const scheduled = { removeOnComplete: { count: 10 }, removeOnFail: { count: 100 } };
   await queues.digest.upsertJobScheduler(
     'digest-tick',
     { every: digest.DIGEST_TICK_MS },
-    {
-      name: digest.name,
-      data: { kind: 'tick' },
-      opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 100 } },
-    },
+    { name: digest.name, data: { kind: 'tick' }, opts: scheduled },
   );
   await queues.refreshCards.upsertJobScheduler(
     'refresh-cards',
-    { every: refreshEveryMs },
-    {
-      name: QUEUE_NAMES.refreshCards,
-      data: {},
-      opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 100 } },
-    },
+    { every: refreshCards.REFRESH_EVERY_MS },
+    { name: refreshCards.name, data: {}, opts: refreshCards.options },
   );
 }
