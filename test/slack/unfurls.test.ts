@@ -353,6 +353,12 @@ describe('link unfurls: paper links become paper cards (link_shared → chat.unf
       async () => (await h.paperboy.store.countVotes(h.slack.teamId, ELSEWHERE.id)) === before + 1,
       'the vote from the unfurl',
     );
+    // The unfurl is unfurled again with the new count.
+    await h.slack.waitFor(() =>
+      h.slack
+        .unfurls()
+        .some((u) => JSON.stringify(u.unfurls[url] ?? {}).includes(`▲ ${before + 1}`)),
+    );
   });
 
   it('logs a 429 or an error from Slack, and keeps answering', async () => {

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { canonicalArxivId } from '../../../domain/arxiv-id';
+import { unfurlBlocks } from '../../unfurl';
 import type { ListenerDeps } from '../deps';
 import { workspaceOf } from './workspace';
 
@@ -35,6 +36,8 @@ export function upvoteAction(deps: ListenerDeps) {
       channel_id?: string;
       message_ts?: string;
       is_ephemeral?: boolean;
+      is_app_unfurl?: boolean;
+      app_unfurl_url?: string;
     };
     const clicked =
       container.type === 'message' &&
@@ -44,5 +47,25 @@ export function upvoteAction(deps: ListenerDeps) {
         ? { channelId: container.channel_id, messageTs: container.message_ts }
         : undefined;
     await deps.refresher.refresh(workspaceId, paperId, clicked);
+    // A card in an unfurl belongs to the message it unfurls, which is not ours to chat.update:
+    // unfurling the link again is how its count changes.
+    if (
+      container.is_app_unfurl &&
+      container.app_unfurl_url &&
+      container.channel_id &&
+      container.message_ts
+    ) {
+      const blocks = await unfurlBlocks(deps, workspaceId, paperId);
+      if (!blocks) return;
+      await deps.slack.chat
+        .unfurl({
+          channel: container.channel_id,
+          ts: container.message_ts,
+          unfurls: { [container.app_unfurl_url]: { blocks } },
+        })
+        .catch((error: unknown) =>
+          deps.logger.warn(`could not refresh the unfurl of ${paperId}:`, error),
+        );
+    }
   };
 }
