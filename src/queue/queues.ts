@@ -1,4 +1,4 @@
-import { Queue } from 'bullmq';
+import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import * as announce from '../../jobs/announce';
 import * as digest from '../../jobs/digest';
@@ -29,31 +29,14 @@ export interface Queues {
 }
 
 export function createQueues(connection: Redis, prefix: string, logger?: Logger): Queues {
-  const pollQueue = new Queue<pollFeed.PollFeedData>(pollFeed.name, {
-    connection,
-    prefix,
-    defaultJobOptions: pollFeed.options,
-  });
-  const announceQueue = new Queue<announce.AnnounceData>(announce.name, {
-    connection,
-    prefix,
-    defaultJobOptions: announce.options,
-  });
-  const noteQueue = new Queue<noteVersion.NoteVersionData>(noteVersion.name, {
-    connection,
-    prefix,
-    defaultJobOptions: noteVersion.options,
-  });
-  const digestQueue = new Queue<digest.DigestData>(digest.name, {
-    connection,
-    prefix,
-    defaultJobOptions: digest.options,
-  });
-  const refreshQueue = new Queue<refreshCards.RefreshCardsData>(refreshCards.name, {
-    connection,
-    prefix,
-    defaultJobOptions: refreshCards.options,
-  });
+  /** A queue of one job kind, whose options are the job's defaults. */
+  const queueOf = <T>(job: { name: string; options: JobsOptions }) =>
+    new Queue<T>(job.name, { connection, prefix, defaultJobOptions: job.options });
+  const pollQueue = queueOf<pollFeed.PollFeedData>(pollFeed);
+  const announceQueue = queueOf<announce.AnnounceData>(announce);
+  const noteQueue = queueOf<noteVersion.NoteVersionData>(noteVersion);
+  const digestQueue = queueOf<digest.DigestData>(digest);
+  const refreshQueue = queueOf<refreshCards.RefreshCardsData>(refreshCards);
   const all = [pollQueue, announceQueue, noteQueue, digestQueue, refreshQueue];
   if (logger) for (const queue of all) logErrorsQuietly(queue, logger.warn, `queue ${queue.name}`);
   return {

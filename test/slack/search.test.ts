@@ -2,7 +2,7 @@ import type { Paper } from '../../src/domain/paper';
 import { validateBlocks } from '../support/block-kit';
 import { HOSTILE_QUERIES } from '../store/search-contract';
 import { startHarness, type Harness } from '../support/harness';
-import { fixturePapers } from '../support/papers';
+import { fixturePapers, hfPaperItem } from '../support/papers';
 import { renderBlocks } from '../support/render-text';
 
 const NOW = new Date();
@@ -138,14 +138,7 @@ describe('/papers search: full-text search answered through response_url', () =>
   });
 
   describe('a paper named by id or link', () => {
-    const hfItem = (id: string, title: string): Record<string, unknown> => ({
-      id,
-      title,
-      summary: 'An abstract fetched from Hugging Face.',
-      authors: [{ name: 'Grace Hopper' }],
-      publishedAt: '2025-10-01T17:59:00.000Z',
-      upvotes: 42,
-    });
+    const hfItem = hfPaperItem;
 
     it('shows a paper the store has', async () => {
       const known = fixture[0] as Paper;

@@ -1,4 +1,4 @@
-import { minimalPaper } from '../support/papers';
+import { hfPaperItem, minimalPaper } from '../support/papers';
 import { validateBlocks } from '../support/block-kit';
 import { eventually, startHarness, type Harness } from '../support/harness';
 import { renderBlocks } from '../support/render-text';
@@ -29,15 +29,7 @@ function domainOf(url: string): string {
   return host.endsWith('arxiv.org') ? 'arxiv.org' : host.replace(/^www\./, '');
 }
 
-/** An HF single-paper API answer. */
-const hfItem = (id: string, title: string): Record<string, unknown> => ({
-  id,
-  title,
-  summary: 'An abstract fetched from Hugging Face.',
-  authors: [{ name: 'Grace Hopper' }],
-  publishedAt: '2025-10-01T17:59:00.000Z',
-  upvotes: 42,
-});
+const hfItem = hfPaperItem;
 
 describe('link unfurls: paper links become paper cards (link_shared → chat.unfurl)', () => {
   let h: Harness;

@@ -24,3 +24,15 @@ export function fixturePapers(count?: number): Paper[] {
       return result.paper;
     });
 }
+
+/** A Hugging Face single-paper API answer (`GET /api/papers/{id}`), as the feed server serves it. */
+export function hfPaperItem(id: string, title: string): Record<string, unknown> {
+  return {
+    id,
+    title,
+    summary: 'An abstract fetched from Hugging Face.',
+    authors: [{ name: 'Grace Hopper' }],
+    publishedAt: '2025-10-01T17:59:00.000Z',
+    upvotes: 42,
+  };
+}
