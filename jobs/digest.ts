@@ -16,8 +16,18 @@ import { withSlackFailures } from './slack-failures';
  */
 export const name = QUEUE_NAMES.digest;
 
-export type DigestData =
-  { kind: 'tick' } | (ChannelRef & { kind: 'post'; day: string; top: number });
+export type DigestData = { kind: 'tick' } | DigestPost;
+
+export interface DigestPost extends ChannelRef {
+  kind: 'post';
+  day: string;
+  top: number;
+  /** Set just before posting; a retry that finds it looks for the digest in the channel first. */
+  postStartedAt?: number;
+}
+
+/** Message metadata of a digest, by which a retry finds one an earlier attempt posted. */
+export const DIGEST_EVENT = 'paper_digest';
 
 export const options: JobsOptions = {
   attempts: 5,
@@ -67,9 +77,34 @@ export function createProcessor(deps: DigestDeps) {
     return { due: due.size };
   }
 
+  /**
+   * After an attempt that marked itself and then failed without an answer (a timeout, a crash),
+   * the digest may be in the channel: look for it there, from a little before the mark.
+   */
+  async function findPostedDigest(
+    job: Job<DigestData>,
+    data: DigestPost,
+  ): Promise<string | undefined> {
+    if (data.postStartedAt === undefined) return undefined;
+    const history = await withSlackFailures(job as Job<{ channelId: string }>, undefined, () =>
+      slack.conversations.history({
+        channel: data.channelId,
+        oldest: String((data.postStartedAt ?? 0) / 1000 - 10),
+        limit: 100,
+        include_all_metadata: true,
+      }),
+    );
+    const found = history.messages?.find((message) => {
+      const payload = message.metadata?.event_payload as Record<string, unknown> | undefined;
+      return message.metadata?.event_type === DIGEST_EVENT && payload?.['day'] === data.day;
+    });
+    if (found?.ts) logger.info(`found the ${data.day} digest already in ${data.channelId}`);
+    return found?.ts;
+  }
+
   async function post(
     job: Job<DigestData>,
-    data: ChannelRef & { day: string; top: number },
+    data: DigestPost,
     token?: string,
   ): Promise<DigestResult> {
     const release = await locks.tryLock({ ...data, paperId: DIGEST_LOCK_ID });
@@ -88,25 +123,31 @@ export function createProcessor(deps: DigestDeps) {
         )
         .slice(0, data.top);
       const message = digestMessage(data.day, top);
-      const posted = await withSlackFailures(job as Job<{ channelId: string }>, token, () =>
-        slack.chat.postMessage({
-          channel: data.channelId,
-          text: message.text,
-          blocks: message.blocks,
-          metadata: { event_type: 'paper_digest', event_payload: { day: data.day } },
-          unfurl_links: false,
-          unfurl_media: false,
-        }),
-      );
-      if (!posted.ts) throw new Error('chat.postMessage answered ok without a message ts');
+      const messageTs =
+        (await findPostedDigest(job, data)) ??
+        (await withSlackFailures(job as Job<{ channelId: string }>, token, async () => {
+          // Marked first: a retry that finds the mark looks in the channel before posting again.
+          await job.updateData({ ...data, postStartedAt: clock().getTime() });
+          const posted = await slack.chat.postMessage({
+            channel: data.channelId,
+            text: message.text,
+            blocks: message.blocks,
+            metadata: { event_type: DIGEST_EVENT, event_payload: { day: data.day } },
+            unfurl_links: false,
+            unfurl_media: false,
+          });
+          if (!posted.ts) throw new Error('chat.postMessage answered ok without a message ts');
+          return posted.ts;
+        }));
       await store.recordDigest(
         data,
         top.map((entry) => entry.paper.id),
-        posted.ts,
+        held.map((entry) => entry.paper.id),
+        messageTs,
         clock(),
       );
       logger.info(`posted the ${data.day} digest in ${data.channelId}: ${top.length} papers`);
-      return { posted: top.length, messageTs: posted.ts };
+      return { posted: top.length, messageTs };
     } finally {
       await release();
     }

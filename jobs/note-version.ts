@@ -47,8 +47,10 @@ export function createProcessor(deps: NoteVersionDeps) {
   ): Promise<{ noted: boolean }> {
     const data = job.data;
     const card = await store.findDelivery(data, data.paperId);
-    // Told already (an earlier job, or a later version), or the card is gone from the ledger.
-    if (!card || (card.notedVersion ?? 0) >= data.version) return { noted: false };
+    if (!card) return { noted: false };
+    // Claimed before posting: a note is worth at most one post, and the claim also settles which
+    // of two jobs for the same card goes ahead. Told already (or of a later version): nothing.
+    if (!(await store.markVersionNoted(data, data.paperId, data.version))) return { noted: false };
     await withSlackFailures(job, token, () =>
       slack.chat.postMessage({
         channel: data.channelId,
@@ -58,7 +60,6 @@ export function createProcessor(deps: NoteVersionDeps) {
         unfurl_media: false,
       }),
     );
-    await store.markVersionNoted(data, data.paperId, data.version);
     logger.info(`noted v${data.version} of ${data.paperId} in ${data.channelId}`);
     return { noted: true };
   };

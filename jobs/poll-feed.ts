@@ -3,6 +3,8 @@ import type { Clock } from '../src/domain/clock';
 import { arxivCategoryOf, type FeedId, type PolledSource } from '../src/domain/feed';
 import { passesFilters } from '../src/domain/follow-filters';
 import type { FeedBatch } from '../src/feeds/types';
+import type { CardRefresher } from '../src/slack/card-refresher';
+import { LIVING_CARD_DAYS } from './refresh-cards';
 import type { Logger } from '../src/logger';
 import { QUEUE_NAMES } from '../src/queue/names';
 import type { ChannelRef, Store } from '../src/store/store';
@@ -56,12 +58,34 @@ export interface PollFeedDeps {
   feeds: FeedSources;
   enqueueAnnouncements(announcements: readonly Announcement[]): Promise<void>;
   enqueueVersionNotes(notes: readonly VersionNote[]): Promise<void>;
+  /** Rewrites a paper's cards in a workspace (living cards: new upvotes, comments, stars). */
+  refresher: Pick<CardRefresher, 'refresh'>;
   logger: Logger;
   clock: Clock;
 }
 
 export function createProcessor(deps: PollFeedDeps) {
   const { store, feeds, logger, clock } = deps;
+
+  /**
+   * Cards under {@link LIVING_CARD_DAYS} days old whose paper's counters this poll changed are
+   * rewritten now (older papers leave the feed's window; the refresh-cards sweep keeps them).
+   */
+  async function refreshLivingCards(paperIds: readonly string[]): Promise<void> {
+    const since = clock().getTime() - LIVING_CARD_DAYS * 24 * 3600 * 1000;
+    for (const paperId of paperIds) {
+      const cards = (await store.cardsOfPaper(paperId)).filter(
+        (c) => c.postedAt.getTime() >= since,
+      );
+      for (const workspaceId of new Set(cards.map((card) => card.workspaceId))) {
+        await deps.refresher
+          .refresh(workspaceId, paperId)
+          .catch((error: unknown) =>
+            logger.warn(`could not refresh the cards of ${paperId}:`, error),
+          );
+      }
+    }
+  }
 
   /** Which followed feeds this poll serves, and the batch that serves them. */
   async function fetchSource(
@@ -79,7 +103,11 @@ export function createProcessor(deps: PollFeedDeps) {
    * The (channel, paper) pairs this batch owes: channels that follow a feed carrying the paper,
    * whose filters the paper passes now (a `min-upvotes` paper is owed once it has the upvotes).
    */
-  async function owed(batch: FeedBatch, followed: readonly FeedId[]) {
+  async function owed(
+    batch: FeedBatch,
+    followed: readonly FeedId[],
+    firstSeen: ReadonlySet<string>,
+  ) {
     const fresh = new Map(
       (await store.getPapers(batch.papers.map((p) => p.id))).map((p) => [p.id, p]),
     );
@@ -88,7 +116,13 @@ export function createProcessor(deps: PollFeedDeps) {
     for (const feed of followed) {
       const category = arxivCategoryOf(feed);
       // A cross-listed paper is in every category it lists, and is still one paper.
-      const carried = batch.papers.filter((p) => !category || p.categories?.includes(category));
+      const carried = batch.papers.filter(
+        (p) =>
+          !category ||
+          (p.categories?.some((c) => c.toLowerCase() === category.toLowerCase()) &&
+            // An old paper's revision (v2 of something never seen) is not a new paper.
+            !(firstSeen.has(p.id) && (p.version ?? 1) > 1)),
+      );
       const pending = await store.pendingAnnouncements(
         feed,
         carried.map((p) => p.id),
@@ -117,12 +151,16 @@ export function createProcessor(deps: PollFeedDeps) {
     const { batch, followed } = fetched;
     await job.updateProgress(40);
     // Stamped after the fetch: a channel that followed while it ran still gets these papers.
-    const { inserted, updated, newVersions } = await store.upsertPapers(batch.papers, clock());
+    const { inserted, updated, newVersions, countersChanged } = await store.upsertPapers(
+      batch.papers,
+      clock(),
+    );
+    await refreshLivingCards(countersChanged);
     await job.updateProgress(70);
     // Every paper of the window, not only the new ones: a poll whose enqueueing failed halfway is
     // completed by the next one, the ledger keeps already-posted papers out, and a paper that
     // reaches a channel's min-upvotes in a later poll is owed from then on.
-    const { instant, digest } = await owed(batch, followed);
+    const { instant, digest } = await owed(batch, followed, new Set(inserted));
     await deps.enqueueAnnouncements(instant);
     await store.queueDigestItems(digest, clock());
     const notes: VersionNote[] = [];

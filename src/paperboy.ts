@@ -86,9 +86,11 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
     const locks = createPostLocks(producer, prefix);
 
     for (const channelId of config.ANNOUNCE_CHANNELS) {
-      if (await store.follow({ workspaceId: identity.teamId, channelId }, 'hf', clock())) {
-        logger.info(`${channelId} now follows hf (from ANNOUNCE_CHANNELS)`);
-      }
+      const channel = { workspaceId: identity.teamId, channelId };
+      // A channel that follows hf already keeps its filters: following again would replace them.
+      if ((await store.followedFeeds(channel)).includes('hf')) continue;
+      await store.follow(channel, 'hf', clock());
+      logger.info(`${channelId} now follows hf (from ANNOUNCE_CHANNELS)`);
     }
 
     const hf = createHfClient({

@@ -51,6 +51,16 @@ function keywordList(value: string): Terms[] {
 const TIME = /^([01]?\d|2[0-3]):([0-5]\d)$/;
 
 /**
+ * arXiv writes two-letter subjects in capitals (`cs.CL`, `math.GT`, `stat.ML`) and longer ones in
+ * lower case (`physics.optics`): `cs.cl` is followed as `cs.CL`, one follow whatever the case.
+ */
+function arxivCategoryAsWritten(category: string): string {
+  const [archive = '', subject] = category.split('.');
+  if (subject === undefined) return archive.toLowerCase();
+  return `${archive.toLowerCase()}.${subject.length === 2 ? subject.toUpperCase() : subject.toLowerCase()}`;
+}
+
+/**
  * Reads `/papers follow …`'s arguments (decoded text): one or more feeds (`hf`,
  * `arxiv:cs.CL,cs.LG`) and the filters for them. A mistake gets a problem in plain words.
  */
@@ -65,15 +75,16 @@ export function parseFollow(text: string): ParsedFollow {
     if (key === 'hf' && value === '') {
       feeds.push('hf');
     } else if (key === 'arxiv') {
-      const categories = value
+      const typed = value
         .split(',')
         .map((c) => c.trim())
         .filter(Boolean);
-      const bad = categories.filter((c) => !isArxivCategory(c));
-      if (categories.length === 0 || bad.length > 0) {
+      const categories = typed.map(arxivCategoryAsWritten);
+      const bad = typed.find((_, index) => !isArxivCategory(categories[index] ?? ''));
+      if (typed.length === 0 || bad !== undefined) {
         return {
           ok: false,
-          problem: `\`${bad[0] ?? token}\` is not an arXiv category. Categories look like \`cs.CL\`, \`cs.LG\`, \`stat.ML\` or \`hep-th\`, e.g. \`/papers follow arxiv:cs.CL,cs.LG\`.`,
+          problem: `\`${bad ?? token}\` is not an arXiv category. Categories look like \`cs.CL\`, \`cs.LG\`, \`stat.ML\` or \`hep-th\`, e.g. \`/papers follow arxiv:cs.CL,cs.LG\`.`,
         };
       }
       for (const category of categories) feeds.push(`arxiv:${category}`);

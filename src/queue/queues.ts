@@ -134,6 +134,8 @@ export async function schedulePolls(
  * their local time) and the living-cards sweep. Idempotent, like {@link schedulePolls}.
  */
 export async function scheduleSweeps(queues: Queues): Promise<void> {
+  // A long sweep must not overlap the next one on another worker: that would double HF calls.
+  await queues.refreshCards.setGlobalConcurrency(1);
   const scheduled = { removeOnComplete: { count: 10 }, removeOnFail: { count: 100 } };
   await queues.digest.upsertJobScheduler(
     'digest-tick',

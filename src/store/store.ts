@@ -40,6 +40,8 @@ export interface UpsertResult {
   updated: string[];
   /** Known papers the feed now shows in a higher arXiv version than before. */
   newVersions: Array<{ id: string; version: number }>;
+  /** Known papers whose HF upvotes, comments or GitHub stars changed: their cards are stale. */
+  countersChanged: string[];
 }
 
 export interface VoteResult {
@@ -143,13 +145,15 @@ export interface Store {
   /** The papers held for a channel's digest and not posted there since, with their team votes. */
   pendingDigest(channel: ChannelRef): Promise<Array<{ paper: Paper; teamVotes: number }>>;
   /**
-   * Records a posted digest: a ledger entry (marked digest) for each of its papers, all with the
-   * digest's ts, and lets go of every paper held for the channel (the ones left out too: a digest
-   * is the day's top, not a backlog).
+   * Records a posted digest: a ledger entry (marked digest) for each paper in it, all with the
+   * digest's ts; and marks every paper it considered (`consideredIds`, from `pendingDigest`) as
+   * used, the ones left out too: a digest is the day's top, not a backlog, and a later poll does
+   * not hold them again.
    */
   recordDigest(
     channel: ChannelRef,
-    paperIds: readonly string[],
+    postedIds: readonly string[],
+    consideredIds: readonly string[],
     messageTs: string,
     at: Date,
   ): Promise<void>;
@@ -161,7 +165,7 @@ export interface Store {
    * told about that version or a later one.
    */
   markVersionNoted(channel: ChannelRef, paperId: string, version: number): Promise<boolean>;
-  /** Every card of a paper, in every workspace, oldest first. */
+  /** Every card of a paper (digests aside), in every workspace, oldest first. */
   cardsOfPaper(paperId: string): Promise<Delivery[]>;
   /** Cards posted at or after `since`, in every workspace, oldest first. */
   recentCards(since: Date): Promise<Delivery[]>;
@@ -201,7 +205,8 @@ export interface Store {
 
   /**
    * Adds `delta` (negative for deleted replies) to the reply count of the card posted as
-   * `messageTs` in a channel, never going below zero. Returns the card as it is after, or
+   * `messageTs` in a channel, never going below zero (a digest's thread counts for none of its
+   * papers: which would it be?). Returns the card as it is after, or
    * undefined when no card of ours has that ts.
    */
   countThreadReplies(

@@ -64,6 +64,14 @@ describe('feeds, filters and new versions, from poll to channel', () => {
     expect(cardsIn('C0MIN')).toEqual(['2506.10001']);
     await poll('hf');
     expect(cardsIn('C0MIN')).toEqual(['2506.10001']);
+
+    // A living card: the next poll's upvotes reach the posted card by an edit, not a new post.
+    h.feed.setDaily(utcDay(), [hfItem('2506.10001', 'Rising paper', 15)]);
+    await poll('hf');
+    await h.slack.waitFor(() =>
+      JSON.stringify(h.slack.messages('C0MIN')[0]?.blocks ?? []).includes('▲ 15 on HF'),
+    );
+    expect(cardsIn('C0MIN')).toEqual(['2506.10001']);
   });
 
   it('keeps to a channel’s keywords and excluded keywords', async () => {
@@ -119,5 +127,21 @@ describe('feeds, filters and new versions, from poll to channel', () => {
         )
       )?.notedVersion,
     ).toBe(2);
+  });
+
+  it('does not announce a new version of a paper it never saw as a new paper', async () => {
+    h.feed.setArxivEntry(arxivEntry('2506.20009', 'An old paper, revised', ['cs.CL'], 3));
+    await poll('arxiv');
+    expect(cardsIn('C0ARXIV')).not.toContain('2506.20009');
+    expect((await h.paperboy.store.getPaper('2506.20009'))?.version).toBe(3);
+  });
+
+  it('matches a followed category whatever its case', async () => {
+    const channel = { workspaceId: ws(), channelId: 'C0CASE' };
+    await h.paperboy.store.follow(channel, 'arxiv:cs.lg', LONG_AGO);
+    h.feed.setArxivEntry(arxivEntry('2506.20010', 'Learning things', ['cs.LG']));
+    await poll('arxiv');
+    // Both cs.LG papers (the cross-listed one from earlier too), however the follow was written.
+    expect(cardsIn('C0CASE').sort()).toEqual(['2506.20002', '2506.20010']);
   });
 });

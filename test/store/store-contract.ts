@@ -75,6 +75,7 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
           inserted: ['2506.00001', '2506.00002'],
           updated: [],
           newVersions: [],
+          countersChanged: [],
         });
 
         const second = await store.upsertPapers(
@@ -85,7 +86,29 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
           inserted: ['2506.00003'],
           updated: ['2506.00002'],
           newVersions: [],
+          countersChanged: [],
         });
+      });
+
+      it('reports known papers with a higher arXiv version, or changed counters', async () => {
+        await store.upsertPapers(
+          [minimalPaper('2506.00001', { version: 1, hfUpvotes: 3 }), minimalPaper('2506.00002')],
+          at(0),
+        );
+        const again = await store.upsertPapers(
+          [
+            minimalPaper('2506.00001', { version: 2, hfUpvotes: 3 }),
+            minimalPaper('2506.00002', { githubStars: 10 }),
+            minimalPaper('2506.00003', { version: 4 }),
+          ],
+          at(5),
+        );
+        // A first version number (a new paper, or one HF brought without it) is no news.
+        expect(again.newVersions).toEqual([{ id: '2506.00001', version: 2 }]);
+        expect(again.countersChanged).toEqual(['2506.00002']);
+        // An older version seen later does not lower what is known.
+        await store.upsertPapers([minimalPaper('2506.00001', { version: 1 })], at(6));
+        expect((await store.getPaper('2506.00001'))?.version).toBe(2);
       });
 
       it('accepts an empty batch', async () => {
@@ -93,6 +116,7 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
           inserted: [],
           updated: [],
           newVersions: [],
+          countersChanged: [],
         });
       });
 

@@ -155,6 +155,8 @@ export const MIGRATIONS: readonly Migration[] = [
         paper_id TEXT NOT NULL REFERENCES papers (id),
         feed TEXT NOT NULL,
         queued_at INTEGER NOT NULL,
+        -- Set when a digest considered it (posted or left out): it is never held again.
+        consumed_at INTEGER,
         PRIMARY KEY (workspace_id, channel_id, paper_id)
       );
     `,

@@ -27,6 +27,8 @@ import { MIGRATIONS, type Migration } from './migrations';
  */
 const BM25_WEIGHTS = '10.0, 1.0, 3.0, 2.0';
 const VOTES_BOOST = 0.05;
+/** How long a paper a digest used is remembered, so that polls do not hold it again. */
+const DIGEST_MEMORY_MS = 14 * 24 * 3600 * 1000;
 /** Slack retries an event for minutes; a day of ids is plenty. */
 const EVENT_MEMORY_MS = 24 * 3600 * 1000;
 /** `v.n`: a paper's team votes in `@workspace` (NULL when none). */
@@ -201,7 +203,9 @@ export class SqliteStore implements Store {
   }
 
   async upsertPapers(papers: readonly Paper[], seenAt: Date): Promise<UpsertResult> {
-    const known = this.db.prepare('SELECT version FROM papers WHERE id = ?');
+    const known = this.db.prepare(
+      'SELECT version, hf_upvotes, hf_comments, github_stars FROM papers WHERE id = ?',
+    );
     const upsert = this.db.prepare(`
       INSERT INTO papers (id, title, abstract, authors, published_at, featured_at, hf_upvotes,
         hf_comments, github_repo, github_stars, project_page, ai_summary, ai_keywords,
@@ -226,9 +230,26 @@ export class SqliteStore implements Store {
         categories = COALESCE(excluded.categories, categories),
         updated_at = excluded.updated_at`);
     const run = this.db.transaction((batch: readonly Paper[]): UpsertResult => {
-      const result: UpsertResult = { inserted: [], updated: [], newVersions: [] };
+      const result: UpsertResult = {
+        inserted: [],
+        updated: [],
+        newVersions: [],
+        countersChanged: [],
+      };
       for (const paper of batch) {
-        const before = known.get(paper.id) as { version: number | null } | undefined;
+        const before = known.get(paper.id) as
+          Pick<PaperRow, 'version' | 'hf_upvotes' | 'hf_comments' | 'github_stars'> | undefined;
+        // A counter the feed left out is kept, so only one it reported can have changed.
+        const moved = (now: number | undefined, was: number | null) =>
+          now !== undefined && now !== was;
+        if (
+          before &&
+          (moved(paper.hfUpvotes, before.hf_upvotes) ||
+            moved(paper.hfComments, before.hf_comments) ||
+            moved(paper.githubStars, before.github_stars))
+        ) {
+          result.countersChanged.push(paper.id);
+        }
         (before ? result.updated : result.inserted).push(paper.id);
         // Only a known version that grew is news: a first version number is not.
         if (before?.version && paper.version && paper.version > before.version) {
@@ -293,6 +314,14 @@ export class SqliteStore implements Store {
             'UPDATE follows SET filters = ? WHERE workspace_id = ? AND channel_id = ? AND feed = ?',
           )
           .run(json, channel.workspaceId, channel.channelId, feed);
+        // Back to one card per paper: what was held for a digest is not posted later.
+        if (!filters.digest) {
+          this.db
+            .prepare(
+              'DELETE FROM digest_items WHERE workspace_id = ? AND channel_id = ? AND feed = ?',
+            )
+            .run(channel.workspaceId, channel.channelId, feed);
+        }
         return 'updated';
       }
       this.db
@@ -337,10 +366,16 @@ export class SqliteStore implements Store {
   }
 
   async unfollow(channel: ChannelRef, feed: FeedId): Promise<boolean> {
-    const info = this.db
-      .prepare('DELETE FROM follows WHERE workspace_id = ? AND channel_id = ? AND feed = ?')
-      .run(channel.workspaceId, channel.channelId, feed);
-    return info.changes > 0;
+    const run = this.db.transaction(() => {
+      // Papers held for this feed's digest go too: following again later must not post them.
+      this.db
+        .prepare('DELETE FROM digest_items WHERE workspace_id = ? AND channel_id = ? AND feed = ?')
+        .run(channel.workspaceId, channel.channelId, feed);
+      return this.db
+        .prepare('DELETE FROM follows WHERE workspace_id = ? AND channel_id = ? AND feed = ?')
+        .run(channel.workspaceId, channel.channelId, feed).changes;
+    });
+    return run.immediate() > 0;
   }
 
   async followedFeeds(channel: ChannelRef): Promise<FeedId[]> {
@@ -612,7 +647,7 @@ export class SqliteStore implements Store {
     const row = this.db
       .prepare(
         `UPDATE deliveries SET reply_count = max(reply_count + ?, 0)
-         WHERE workspace_id = ? AND channel_id = ? AND message_ts = ?
+         WHERE workspace_id = ? AND channel_id = ? AND message_ts = ? AND digest = 0
          RETURNING *`,
       )
       .get(delta, channel.workspaceId, channel.channelId, messageTs) as DeliveryRow | undefined;
@@ -661,6 +696,7 @@ export class SqliteStore implements Store {
          LEFT JOIN deliveries d ON d.workspace_id = i.workspace_id
            AND d.channel_id = i.channel_id AND d.paper_id = i.paper_id
          WHERE i.workspace_id = @workspace AND i.channel_id = @channel AND d.paper_id IS NULL
+           AND i.consumed_at IS NULL
          ORDER BY p.id`,
       )
       .all({ workspace: channel.workspaceId, channel: channel.channelId }) as Array<
@@ -671,7 +707,8 @@ export class SqliteStore implements Store {
 
   async recordDigest(
     channel: ChannelRef,
-    paperIds: readonly string[],
+    postedIds: readonly string[],
+    consideredIds: readonly string[],
     messageTs: string,
     at: Date,
   ): Promise<void> {
@@ -679,10 +716,14 @@ export class SqliteStore implements Store {
       `INSERT INTO deliveries (workspace_id, channel_id, paper_id, message_ts, posted_at, digest)
        VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT DO NOTHING`,
     );
+    const consume = this.db.prepare(
+      `UPDATE digest_items SET consumed_at = ?
+       WHERE workspace_id = ? AND channel_id = ? AND paper_id = ?`,
+    );
     this.db
       .transaction(() => {
         // posted_at steps by a millisecond so that the digest's order can be read back.
-        paperIds.forEach((paperId, index) => {
+        postedIds.forEach((paperId, index) => {
           record.run(
             channel.workspaceId,
             channel.channelId,
@@ -691,9 +732,14 @@ export class SqliteStore implements Store {
             at.getTime() + index,
           );
         });
+        // Only what this digest read: a paper a poll held meanwhile waits for the next one.
+        for (const paperId of consideredIds) {
+          consume.run(at.getTime(), channel.workspaceId, channel.channelId, paperId);
+        }
+        // Used rows only stop a paper being held twice while the feeds still list it (days).
         this.db
-          .prepare('DELETE FROM digest_items WHERE workspace_id = ? AND channel_id = ?')
-          .run(channel.workspaceId, channel.channelId);
+          .prepare('DELETE FROM digest_items WHERE consumed_at < ?')
+          .run(at.getTime() - DIGEST_MEMORY_MS);
       })
       .immediate();
   }
@@ -724,7 +770,8 @@ export class SqliteStore implements Store {
   async cardsOfPaper(paperId: string): Promise<Delivery[]> {
     const rows = this.db
       .prepare(
-        'SELECT * FROM deliveries WHERE paper_id = ? ORDER BY posted_at, workspace_id, channel_id',
+        `SELECT * FROM deliveries WHERE paper_id = ? AND digest = 0
+         ORDER BY posted_at, workspace_id, channel_id`,
       )
       .all(paperId) as DeliveryRow[];
     return rows.map(rowToDelivery);
