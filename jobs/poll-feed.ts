@@ -45,8 +45,17 @@ export const concurrency = 1;
 /** The feed clients as the poll sees them: each returns the papers of its current window. */
 export interface FeedSources {
   hf: { fetchDaily(now: Date): Promise<FeedBatch> };
-  arxiv: { fetchRecent(categories: string[]): Promise<FeedBatch> };
+  arxiv: {
+    fetchRecent(
+      categories: string[],
+      options?: { start?: number; maxResults?: number },
+    ): Promise<FeedBatch>;
+  };
 }
+
+/** arXiv results per page, and pages per poll at most (a poll reads 1,000 updates at most). */
+export const ARXIV_PAGE_SIZE = 200;
+export const ARXIV_MAX_PAGES = 5;
 
 export type Announcement = ChannelRef & { paperId: string; feed?: FeedId };
 
@@ -95,7 +104,22 @@ export function createProcessor(deps: PollFeedDeps) {
     const categories = await store.followedArxivCategories();
     // Nobody follows an arXiv category: nothing to ask arXiv (it asks for one call per 3 s).
     if (categories.length === 0) return undefined;
-    const batch = await feeds.arxiv.fetchRecent(categories);
+    // Newest updates first, page after page, until a page holds nothing new: a busy day's
+    // announcement (hundreds of papers in cs.LG alone) is read whole, at one page per 3 s.
+    const batch: FeedBatch = { papers: [], skipped: [] };
+    for (let page = 0; page < ARXIV_MAX_PAGES; page += 1) {
+      const next = await feeds.arxiv.fetchRecent(categories, {
+        start: page * ARXIV_PAGE_SIZE,
+        maxResults: ARXIV_PAGE_SIZE,
+      });
+      batch.papers.push(...next.papers);
+      batch.skipped.push(...next.skipped);
+      const known = new Map(
+        (await store.getPapers(next.papers.map((p) => p.id))).map((p) => [p.id, p.version ?? 0]),
+      );
+      const news = next.papers.some((p) => (known.get(p.id) ?? -1) < (p.version ?? 0));
+      if (next.papers.length < ARXIV_PAGE_SIZE || !news) break;
+    }
     return { batch, followed: categories.map((category): FeedId => `arxiv:${category}`) };
   }
 

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { workerSpecs } from '../jobs';
 import { systemClock, type Clock } from './domain/clock';
 import { POLLED_SOURCES } from './domain/feed';
-import { createArxivClient } from './feeds/arxiv';
+import { ARXIV_MIN_INTERVAL_MS, createArxivClient } from './feeds/arxiv';
 import { createHfClient } from './feeds/hf';
 import { createPaperLookup } from './feeds/lookup';
 import type { FetchJsonOptions } from './feeds/http';
@@ -11,6 +11,7 @@ import { describeInterval, type Config, type Role } from './config';
 import { createRedisConnection, waitForRedis } from './queue/connection';
 import { DEFAULT_QUEUE_PREFIX } from './queue/names';
 import { createPostLocks } from './queue/post-lock';
+import { createSharedPacer } from './queue/shared-pacer';
 import { createQueues, schedulePolls, scheduleSweeps, type Queues } from './queue/queues';
 import { startWorkers, type RunningWorkers } from './queue/workers';
 import { StartupError } from './errors';
@@ -84,6 +85,12 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
     const queues = createQueues(producer, prefix, logger);
     cleanups.push(() => queues.close());
     const locks = createPostLocks(producer, prefix);
+    // arXiv's one call per 3 s covers the poll and the lookups of every process together.
+    const arxivIntervalMs = options.arxivMinIntervalMs ?? ARXIV_MIN_INTERVAL_MS;
+    const arxivPace = {
+      minIntervalMs: arxivIntervalMs,
+      waitTurn: createSharedPacer(producer, `${prefix}:arxiv-turn`, arxivIntervalMs),
+    };
 
     for (const channelId of config.ANNOUNCE_CHANNELS) {
       const channel = { workspaceId: identity.teamId, channelId };
@@ -114,9 +121,7 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
         baseUrl: config.ARXIV_API_URL,
         logger: logger.child('arxiv'),
         fetch: options.feedFetch,
-        ...(options.arxivMinIntervalMs !== undefined
-          ? { minIntervalMs: options.arxivMinIntervalMs }
-          : {}),
+        ...arxivPace,
       });
       workers = startWorkers(
         workerSpecs({
@@ -171,6 +176,7 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
           baseUrl: config.ARXIV_API_URL,
           logger: logger.child('arxiv'),
           fetch: lookupFetch,
+          ...arxivPace,
         }),
         clock,
         logger: slackLogger,

@@ -48,6 +48,12 @@ export interface ArxivClientOptions {
   now?: () => number;
   /** How to wait for the spacing (and between retries); injectable for tests. Default: a timer. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Waits for this client's turn among every client that asks arXiv (one call per 3 s is arXiv's
+   * limit for all of them together): see `createSharedPacer`. Without it, only this client's own
+   * calls are spaced.
+   */
+  waitTurn?: () => Promise<void>;
 }
 
 export interface ArxivClient {
@@ -80,6 +86,8 @@ export interface FetchRecentOptions {
    * {@link ARXIV_MAX_RECENT_RESULTS}. Default {@link ARXIV_DEFAULT_RECENT_RESULTS}.
    */
   maxResults?: number;
+  /** Results to skip, for the next page (`start`); default 0. */
+  start?: number;
 }
 
 export function createArxivClient(options: ArxivClientOptions): ArxivClient {
@@ -99,7 +107,14 @@ export function createArxivClient(options: ArxivClientOptions): ArxivClient {
     // A retry is a request too: it must keep the spacing the pacer keeps between calls.
     sleep: (ms) => retrySleep(Math.max(ms, minIntervalMs)),
   };
-  const paced = createPacer(minIntervalMs, options.now ?? (() => performance.now()), sleep);
+  const localPace = createPacer(minIntervalMs, options.now ?? (() => performance.now()), sleep);
+  // Other clients (the app's lookups, other processes) share arXiv's budget through `waitTurn`.
+  const waitTurn = options.waitTurn;
+  const paced = <T>(task: () => Promise<T>): Promise<T> =>
+    localPace(async () => {
+      if (waitTurn) await waitTurn();
+      return task();
+    });
 
   /**
    * One paced request for `url`, read as an Atom feed, and asked for again (paced too) while the
@@ -200,7 +215,7 @@ export function createArxivClient(options: ArxivClientOptions): ArxivClient {
       const query = categories.map((category) => `cat:${category}`).join('+OR+');
       const url =
         `${baseUrl}/query?search_query=${query}&sortBy=lastUpdatedDate&sortOrder=descending` +
-        `&start=0&max_results=${maxResults}`;
+        `&start=${Math.max(0, Math.trunc(recentOptions.start ?? 0))}&max_results=${maxResults}`;
       // No entry with totalResults 0 is the real answer: nothing in these categories.
       const parsed = await fetchFeed(url, (feed) => feed.totalResults !== 0);
       if (parsed === undefined) return { papers: [], skipped: [] };

@@ -144,4 +144,23 @@ describe('feeds, filters and new versions, from poll to channel', () => {
     // Both cs.LG papers (the cross-listed one from earlier too), however the follow was written.
     expect(cardsIn('C0CASE').sort()).toEqual(['2506.20002', '2506.20010']);
   });
+
+  it('reads a busy day page by page, and stops at a page with nothing new', async () => {
+    const channel = { workspaceId: ws(), channelId: 'C0BUSY' };
+    // Keywords nothing matches: the papers are stored, no card is posted.
+    await h.paperboy.store.follow(channel, 'arxiv:cs.IR', LONG_AGO, { keywords: [['zzzz']] });
+    for (let i = 0; i < 250; i += 1) {
+      const id = `2506.3${String(i).padStart(4, '0')}`;
+      h.feed.setArxivEntry(arxivEntry(id, `Retrieval ${i}`, ['cs.IR']));
+    }
+    const pagesBefore = h.feed.requests().filter((r) => r.query['search_query']).length;
+    await poll('arxiv');
+    const stored = await h.paperboy.store.getPapers(['2506.30000', '2506.30249']);
+    expect(stored.map((p) => p.id)).toEqual(['2506.30000', '2506.30249']);
+    const pages = h.feed.requests().filter((r) => r.query['search_query']).length - pagesBefore;
+    expect(pages).toBe(2);
+    // Nothing new now: one page, then stop.
+    await poll('arxiv');
+    expect(h.feed.requests().filter((r) => r.query['search_query']).length - pagesBefore).toBe(3);
+  });
 });

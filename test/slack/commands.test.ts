@@ -114,6 +114,10 @@ describe('/papers: help, follow and unfollow', () => {
       'no longer follows *arXiv cs.CL*',
     );
     expect(await follows(channel)).toEqual(['arxiv:cs.LG', 'hf']);
+    expect((await papers('unfollow arxiv:cs.LG,cs.CL', channel)).all).toContain(
+      'no longer follows *arXiv cs.LG*. Cards already posted keep working.\nThis channel does not follow *arXiv cs.CL*',
+    );
+    expect((await papers('follow arxiv:cs.LG', channel)).all).toContain('now follows');
     expect((await papers('follow arxiv:cs.CL min-upvotes:3', channel)).all).toContain(
       'works with `hf` only',
     );

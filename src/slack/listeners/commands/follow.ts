@@ -1,4 +1,4 @@
-import { feedLabel, isFeedId, type FeedId } from '../../../domain/feed';
+import { feedLabel, type FeedId } from '../../../domain/feed';
 import { describeFilters, parseFollow, type FollowFilters } from '../../../domain/follow-filters';
 import { escapeMrkdwn } from '../../mrkdwn';
 import { notice } from '../../blocks/messages';
@@ -72,22 +72,24 @@ export async function followCommand(
   return notice(lines.join('\n'));
 }
 
-/** `/papers unfollow hf|arxiv:cs.CL` (default `hf`): stops one feed in this channel. */
+/** `/papers unfollow hf|arxiv:cs.CL,cs.LG` (default `hf`): stops those feeds in this channel. */
 export async function unfollowCommand(
   deps: ListenerDeps,
-  { channel, args }: CommandRequest,
+  { channel, rest }: CommandRequest,
 ): Promise<RenderedMessage> {
-  const [raw = 'hf'] = args;
-  const feed = raw.startsWith('arxiv:') ? raw : raw.toLowerCase();
-  if (!isFeedId(feed)) {
+  const parsed = parseFollow(rest === '' ? 'hf' : rest);
+  if (!parsed.ok || describeFilters(parsed.filters) !== '') {
     return notice(
-      `I don't know the feed \`${escapeMrkdwn(raw.replace(/`/g, "'"))}\`. Feeds look like \`hf\` or \`arxiv:cs.CL\`; \`/papers follow\` shows what this channel follows.`,
+      `I don't know the feed \`${escapeMrkdwn(rest.replace(/`/g, "'"))}\`. Feeds look like \`hf\` or \`arxiv:cs.CL\`; \`/papers follow\` shows what this channel follows.`,
     );
   }
-  const removed = await deps.store.unfollow(channel, feed);
-  return notice(
-    removed
-      ? `This channel no longer follows *${feedLabel(feed)}*. Cards already posted keep working.`
-      : `This channel does not follow *${feedLabel(feed)}*.`,
-  );
+  const lines: string[] = [];
+  for (const feed of parsed.feeds) {
+    lines.push(
+      (await deps.store.unfollow(channel, feed))
+        ? `This channel no longer follows *${feedLabel(feed)}*. Cards already posted keep working.`
+        : `This channel does not follow *${feedLabel(feed)}*.`,
+    );
+  }
+  return notice(lines.join('\n'));
 }
