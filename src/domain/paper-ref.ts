@@ -6,7 +6,7 @@ import { canonicalArxivId } from './arxiv-id';
  * `/papers/date/…`, `/papers/trending`) name no paper.
  */
 const ARXIV_HOSTS = new Set(['arxiv.org', 'www.arxiv.org', 'export.arxiv.org']);
-const HF_HOSTS = new Set(['huggingface.co', 'www.huggingface.co', 'hf.co']);
+const HF_HOSTS = new Set(['huggingface.co', 'www.huggingface.co', 'hf.co', 'www.hf.co']);
 /** arXiv page kinds whose path is `/{kind}/{id}`; the id may end in `.pdf` or continue with `/…` (HTML figures). */
 const ARXIV_PAGES = new Set(['abs', 'pdf', 'html']);
 

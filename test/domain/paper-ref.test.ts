@@ -15,6 +15,7 @@ describe('paperIdFromUrl', () => {
     ['https://arxiv.org/pdf/math.GT/0309136v1.pdf', 'math.GT/0309136'],
     ['https://huggingface.co/papers/2406.07550', '2406.07550'],
     ['https://hf.co/papers/2406.07550', '2406.07550'],
+    ['https://www.hf.co/papers/2406.07550', '2406.07550'],
     ['https://www.huggingface.co/papers/1409.0473', '1409.0473'],
   ])('%s → %s', (url, id) => {
     expect(paperIdFromUrl(url)).toBe(id);

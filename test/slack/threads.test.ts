@@ -54,6 +54,29 @@ describe('thread replies under a card, counted from message events', () => {
     expect(await replies()).toBe(1);
   });
 
+  it('counts a reply also sent to the channel, and one with a file', async () => {
+    await h.slack.sendEvent(reply(card.ts, { subtype: 'thread_broadcast' }));
+    await h.slack.sendEvent(reply(card.ts, { subtype: 'file_share' }));
+    await h.slack.waitFor(async () => (await replies()) === 3);
+    const deleted = (ts: string) => ({
+      type: 'message',
+      subtype: 'message_deleted',
+      channel: CHANNEL,
+      ts: nextTs(),
+      deleted_ts: ts,
+      previous_message: {
+        type: 'message',
+        subtype: 'thread_broadcast',
+        user: 'U0ALICE',
+        ts,
+        thread_ts: card.ts,
+      },
+    });
+    await h.slack.sendEvent(deleted('1800000000.999001'));
+    await h.slack.sendEvent(deleted('1800000000.999002'));
+    await h.slack.waitFor(async () => (await replies()) === 1);
+  });
+
   it('counts a retried event once', async () => {
     const event = reply(card.ts);
     await h.slack.sendEvent(event, { eventId: 'Ev0RETRIED' });
