@@ -100,29 +100,35 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
       logger.info(`${channelId} now follows hf (from ANNOUNCE_CHANNELS)`);
     }
 
-    const hf = createHfClient({
-      baseUrl: config.HF_API_URL,
-      logger: logger.child('hf'),
-      fetch: options.feedFetch,
+    /** The feed clients, with a request tuning: a poll's patience, or a waiting member's. */
+    const feedClients = (fetch: FetchJsonOptions | undefined) => ({
+      hf: createHfClient({ baseUrl: config.HF_API_URL, logger: logger.child('hf'), fetch }),
+      arxiv: createArxivClient({
+        baseUrl: config.ARXIV_API_URL,
+        logger: logger.child('arxiv'),
+        fetch,
+        ...arxivPace,
+      }),
     });
+    /**
+     * A Web API client that does not retry by itself: BullMQ owns the jobs' retries, a share's
+     * post retried after a timeout could land twice, and the card refresher retries its updates.
+     */
+    const slackClient = (clientLogger: Logger) =>
+      createSlackClient({
+        token: config.SLACK_BOT_TOKEN,
+        apiUrl: config.SLACK_API_URL,
+        logger: clientLogger,
+        role: 'worker',
+      });
     let workers: RunningWorkers | undefined;
     if (role !== 'app') {
       const workerConnection = createRedisConnection(config.REDIS_URL, 'worker');
       workerConnection.on('error', () => undefined);
       cleanups.push(() => quit(workerConnection));
       const workerLogger = logger.child('jobs');
-      const slack = createSlackClient({
-        token: config.SLACK_BOT_TOKEN,
-        apiUrl: config.SLACK_API_URL,
-        logger: workerLogger,
-        role: 'worker',
-      });
-      const arxiv = createArxivClient({
-        baseUrl: config.ARXIV_API_URL,
-        logger: logger.child('arxiv'),
-        fetch: options.feedFetch,
-        ...arxivPace,
-      });
+      const slack = slackClient(workerLogger);
+      const { hf, arxiv } = feedClients(options.feedFetch);
       workers = startWorkers(
         workerSpecs({
           store,
@@ -155,29 +161,12 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
     let app: RunningSlackApp | undefined;
     if (role !== 'worker') {
       const slackLogger = logger.child('slack');
-      // No retries of its own: a share's post retried after a timeout could land twice, and the
-      // card refresher retries its updates itself.
-      const slack = createSlackClient({
-        token: config.SLACK_BOT_TOKEN,
-        apiUrl: config.SLACK_API_URL,
-        logger: slackLogger,
-        role: 'worker',
-      });
+      const slack = slackClient(slackLogger);
       // A member is waiting on a lookup: short timeouts and one retry, not a poll's patience.
       const lookupFetch = { timeoutMs: 5_000, retries: 1, ...options.feedFetch };
       const lookup = createPaperLookup({
         store,
-        hf: createHfClient({
-          baseUrl: config.HF_API_URL,
-          logger: logger.child('hf'),
-          fetch: lookupFetch,
-        }),
-        arxiv: createArxivClient({
-          baseUrl: config.ARXIV_API_URL,
-          logger: logger.child('arxiv'),
-          fetch: lookupFetch,
-          ...arxivPace,
-        }),
+        ...feedClients(lookupFetch),
         clock,
         logger: slackLogger,
       });
