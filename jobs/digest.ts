@@ -22,8 +22,6 @@ export interface DigestPost extends ChannelRef {
   kind: 'post';
   day: string;
   top: number;
-  /** Set just before posting; a retry that finds it looks for the digest in the channel first. */
-  postStartedAt?: number;
 }
 
 /** Message metadata of a digest, by which a retry finds one an earlier attempt posted. */
@@ -59,6 +57,9 @@ export interface DigestDeps {
 
 export type DigestResult = { due: number } | { posted: number; messageTs?: string };
 
+/** Pages of channel history a retry reads looking for a digest it may have posted. */
+const HISTORY_MAX_PAGES = 10;
+
 /** A digest's paper marker in the ledger lock: one digest poster per channel at a time. */
 const DIGEST_LOCK_ID = 'digest';
 
@@ -78,28 +79,52 @@ export function createProcessor(deps: DigestDeps) {
   }
 
   /**
-   * After an attempt that marked itself and then failed without an answer (a timeout, a crash),
-   * the digest may be in the channel: look for it there, from a little before the mark.
+   * After a run that started and never recorded its post (a timeout, a crash), the digest may be
+   * in the channel: look for it there, from a little before the run started, page by page.
    */
-  async function findPostedDigest(
-    job: Job<DigestData>,
-    data: DigestPost,
-  ): Promise<string | undefined> {
-    if (data.postStartedAt === undefined) return undefined;
-    const history = await withSlackFailures(job as Job<{ channelId: string }>, undefined, () =>
-      slack.conversations.history({
+  async function findPostedDigest(data: DigestPost, startedAt: Date): Promise<string | undefined> {
+    let cursor: string | undefined;
+    for (let page = 0; page < HISTORY_MAX_PAGES; page += 1) {
+      const history = await slack.conversations.history({
         channel: data.channelId,
-        oldest: String((data.postStartedAt ?? 0) / 1000 - 10),
+        oldest: String(startedAt.getTime() / 1000 - 10),
+        latest: String(startedAt.getTime() / 1000 + 120),
         limit: 100,
         include_all_metadata: true,
-      }),
+        ...(cursor ? { cursor } : {}),
+      });
+      const found = history.messages?.find((message) => {
+        const payload = message.metadata?.event_payload as Record<string, unknown> | undefined;
+        return message.metadata?.event_type === DIGEST_EVENT && payload?.['day'] === data.day;
+      });
+      if (found?.ts) {
+        logger.info(`found the ${data.day} digest already in ${data.channelId}`);
+        return found.ts;
+      }
+      cursor = history.response_metadata?.next_cursor;
+      if (!history.has_more || !cursor) return undefined;
+    }
+    throw new Error(`could not finish searching ${data.channelId} for the ${data.day} digest`);
+  }
+
+  /** The day's run: the one started already, or a new one with the day's top papers. */
+  async function runFor(data: DigestPost) {
+    const held = await store.pendingDigest(data);
+    const top = [...held]
+      .sort(
+        (a, b) =>
+          (b.paper.hfUpvotes ?? 0) - (a.paper.hfUpvotes ?? 0) ||
+          b.teamVotes - a.teamVotes ||
+          a.paper.id.localeCompare(b.paper.id),
+      )
+      .slice(0, data.top);
+    const run = await store.startDigest(
+      data,
+      data.day,
+      top.map((entry) => entry.paper.id),
+      clock(),
     );
-    const found = history.messages?.find((message) => {
-      const payload = message.metadata?.event_payload as Record<string, unknown> | undefined;
-      return message.metadata?.event_type === DIGEST_EVENT && payload?.['day'] === data.day;
-    });
-    if (found?.ts) logger.info(`found the ${data.day} digest already in ${data.channelId}`);
-    return found?.ts;
+    return { run, considered: held.map((entry) => entry.paper.id) };
   }
 
   async function post(
@@ -111,23 +136,29 @@ export function createProcessor(deps: DigestDeps) {
     if (!release)
       throw new Error(`a digest for ${data.channelId} is being posted; will check again`);
     try {
-      const held = await store.pendingDigest(data);
-      // Nothing new: no digest today.
-      if (held.length === 0) return { posted: 0 };
-      const top = [...held]
-        .sort(
-          (a, b) =>
-            (b.paper.hfUpvotes ?? 0) - (a.paper.hfUpvotes ?? 0) ||
-            b.teamVotes - a.teamVotes ||
-            a.paper.id.localeCompare(b.paper.id),
-        )
-        .slice(0, data.top);
-      const message = digestMessage(data.day, top);
-      const messageTs =
-        (await findPostedDigest(job, data)) ??
-        (await withSlackFailures(job as Job<{ channelId: string }>, token, async () => {
-          // Marked first: a retry that finds the mark looks in the channel before posting again.
-          await job.updateData({ ...data, postStartedAt: clock().getTime() });
+      // The run in the store, not the job, says whether today's digest went out: a job id lasts
+      // only as long as BullMQ keeps the job.
+      const { run, considered } = await runFor(data);
+      if (run.messageTs !== undefined) return { posted: 0 };
+      if (run.paperIds.length === 0) {
+        // Nothing new: no digest today, and none later today either.
+        await store.recordDigest(data, data.day, '', considered, clock());
+        return { posted: 0 };
+      }
+      const papers = await store.getPapers(run.paperIds);
+      const entries = await Promise.all(
+        papers.map(async (paper) => ({
+          paper,
+          teamVotes: await store.countVotes(data.workspaceId, paper.id),
+        })),
+      );
+      const message = digestMessage(data.day, entries);
+      const messageTs = await withSlackFailures(
+        job as Job<{ channelId: string }>,
+        token,
+        async () => {
+          const found = run.fresh ? undefined : await findPostedDigest(data, run.startedAt);
+          if (found) return found;
           const posted = await slack.chat.postMessage({
             channel: data.channelId,
             text: message.text,
@@ -138,16 +169,11 @@ export function createProcessor(deps: DigestDeps) {
           });
           if (!posted.ts) throw new Error('chat.postMessage answered ok without a message ts');
           return posted.ts;
-        }));
-      await store.recordDigest(
-        data,
-        top.map((entry) => entry.paper.id),
-        held.map((entry) => entry.paper.id),
-        messageTs,
-        clock(),
+        },
       );
-      logger.info(`posted the ${data.day} digest in ${data.channelId}: ${top.length} papers`);
-      return { posted: top.length, messageTs };
+      await store.recordDigest(data, data.day, messageTs, considered, clock());
+      logger.info(`posted the ${data.day} digest in ${data.channelId}: ${entries.length} papers`);
+      return { posted: entries.length, messageTs };
     } finally {
       await release();
     }

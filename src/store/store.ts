@@ -26,6 +26,16 @@ export interface Delivery extends ChannelRef {
   notedVersion?: number;
 }
 
+/** One channel's digest for one local day. */
+export interface DigestRun {
+  paperIds: string[];
+  /** Set once posted; `''` for a day with nothing new. */
+  messageTs?: string;
+  startedAt: Date;
+  /** True for the call that started it. */
+  fresh: boolean;
+}
+
 /** A channel's follow of a feed. */
 export interface Follow {
   feed: FeedId;
@@ -145,16 +155,27 @@ export interface Store {
   /** The papers held for a channel's digest and not posted there since, with their team votes. */
   pendingDigest(channel: ChannelRef): Promise<Array<{ paper: Paper; teamVotes: number }>>;
   /**
-   * Records a posted digest: a ledger entry (marked digest) for each paper in it, all with the
-   * digest's ts; and marks every paper it considered (`consideredIds`, from `pendingDigest`) as
-   * used, the ones left out too: a digest is the day's top, not a backlog, and a later poll does
-   * not hold them again.
+   * Starts a channel's digest for a local day with these papers, unless one was started already:
+   * the day's run either way (`fresh` when this call started it). A run whose `messageTs` is set
+   * is over (`''`: nothing was new that day).
+   */
+  startDigest(
+    channel: ChannelRef,
+    day: string,
+    paperIds: readonly string[],
+    at: Date,
+  ): Promise<DigestRun>;
+  /**
+   * Records a day's digest as posted (`messageTs`, or `''` when there was nothing to post): a
+   * ledger entry (marked digest) for each paper of the run, all with the digest's ts; and marks
+   * every paper it considered (`consideredIds`) as used, the ones left out too: a digest is the
+   * day's top, not a backlog, and a later poll does not hold them again.
    */
   recordDigest(
     channel: ChannelRef,
-    postedIds: readonly string[],
-    consideredIds: readonly string[],
+    day: string,
     messageTs: string,
+    consideredIds: readonly string[],
     at: Date,
   ): Promise<void>;
   /** The papers of one digest message, in the order it lists them. */

@@ -148,6 +148,18 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE deliveries ADD COLUMN digest INTEGER NOT NULL DEFAULT 0;
       CREATE INDEX deliveries_posted ON deliveries (posted_at);
 
+      -- One row per channel and local day once its digest is under way: the papers it lists, and
+      -- the message once posted ('' for a day with nothing new). Never a second digest that day.
+      CREATE TABLE digest_runs (
+        workspace_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        paper_ids TEXT NOT NULL,
+        message_ts TEXT,
+        started_at INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, channel_id, day)
+      );
+
       -- Papers waiting for a channel's next digest.
       CREATE TABLE digest_items (
         workspace_id TEXT NOT NULL,

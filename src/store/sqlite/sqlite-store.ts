@@ -9,6 +9,7 @@ import { leadingSnippet, MATCH_END, MATCH_START, SNIPPET_WORDS, snippetParts } f
 import type {
   ChannelRef,
   Delivery,
+  DigestRun,
   Follow,
   PageRequest,
   SearchResults,
@@ -705,11 +706,43 @@ export class SqliteStore implements Store {
     return rows.map((row) => ({ paper: rowToPaper(row), teamVotes: row.team_votes }));
   }
 
+  async startDigest(
+    channel: ChannelRef,
+    day: string,
+    paperIds: readonly string[],
+    at: Date,
+  ): Promise<DigestRun> {
+    const run = this.db.transaction((): DigestRun => {
+      const fresh =
+        this.db
+          .prepare(
+            `INSERT INTO digest_runs (workspace_id, channel_id, day, paper_ids, started_at)
+             VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+          )
+          .run(channel.workspaceId, channel.channelId, day, JSON.stringify(paperIds), at.getTime())
+          .changes > 0;
+      const row = this.db
+        .prepare('SELECT * FROM digest_runs WHERE workspace_id = ? AND channel_id = ? AND day = ?')
+        .get(channel.workspaceId, channel.channelId, day) as {
+        paper_ids: string;
+        message_ts: string | null;
+        started_at: number;
+      };
+      return {
+        paperIds: JSON.parse(row.paper_ids) as string[],
+        ...(row.message_ts !== null ? { messageTs: row.message_ts } : {}),
+        startedAt: new Date(row.started_at),
+        fresh,
+      };
+    });
+    return run.immediate();
+  }
+
   async recordDigest(
     channel: ChannelRef,
-    postedIds: readonly string[],
-    consideredIds: readonly string[],
+    day: string,
     messageTs: string,
+    consideredIds: readonly string[],
     at: Date,
   ): Promise<void> {
     const record = this.db.prepare(
@@ -722,8 +755,16 @@ export class SqliteStore implements Store {
     );
     this.db
       .transaction(() => {
+        const row = this.db
+          .prepare(
+            `UPDATE digest_runs SET message_ts = ?
+             WHERE workspace_id = ? AND channel_id = ? AND day = ? RETURNING paper_ids`,
+          )
+          .get(messageTs, channel.workspaceId, channel.channelId, day) as
+          { paper_ids: string } | undefined;
+        const posted = messageTs ? (JSON.parse(row?.paper_ids ?? '[]') as string[]) : [];
         // posted_at steps by a millisecond so that the digest's order can be read back.
-        postedIds.forEach((paperId, index) => {
+        posted.forEach((paperId, index) => {
           record.run(
             channel.workspaceId,
             channel.channelId,
@@ -733,7 +774,7 @@ export class SqliteStore implements Store {
           );
         });
         // Only what this digest read: a paper a poll held meanwhile waits for the next one.
-        for (const paperId of consideredIds) {
+        for (const paperId of new Set([...consideredIds, ...posted])) {
           consume.run(at.getTime(), channel.workspaceId, channel.channelId, paperId);
         }
         // Used rows only stop a paper being held twice while the feeds still list it (days).
