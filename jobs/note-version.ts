@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { arxivAbsUrl } from '../src/domain/paper';
 import type { Logger } from '../src/logger';
 import { jobIdPart, QUEUE_NAMES } from '../src/queue/names';
+import type { PostLocks } from '../src/queue/post-lock';
 import type { Store } from '../src/store/store';
 import type { VersionNote } from './poll-feed';
 import { withSlackFailures } from './slack-failures';
@@ -31,6 +32,7 @@ export function jobId(data: NoteVersionData): string {
 export interface NoteVersionDeps {
   store: Store;
   slack: WebClient;
+  locks: PostLocks;
   logger: Logger;
 }
 
@@ -40,26 +42,34 @@ export function versionNoteText(paperId: string, version: number): string {
 }
 
 export function createProcessor(deps: NoteVersionDeps) {
-  const { store, slack, logger } = deps;
+  const { store, slack, locks, logger } = deps;
   return async function noteVersion(
     job: Job<NoteVersionData>,
     token?: string,
   ): Promise<{ noted: boolean }> {
     const data = job.data;
-    const card = await store.findDelivery(data, data.paperId);
-    if (!card) return { noted: false };
-    // Claimed before posting: a note is worth at most one post, and the claim also settles which
-    // of two jobs for the same card goes ahead. Told already (or of a later version): nothing.
-    if (!(await store.markVersionNoted(data, data.paperId, data.version))) return { noted: false };
-    await withSlackFailures(job, token, () =>
-      slack.chat.postMessage({
-        channel: data.channelId,
-        thread_ts: card.messageTs,
-        text: versionNoteText(data.paperId, data.version),
-        unfurl_links: false,
-        unfurl_media: false,
-      }),
-    );
+    // One poster per card at a time (two versions noted at once, a retry beside a late attempt).
+    const release = await locks.tryLock({ ...data, paperId: `${data.paperId}@v${data.version}` });
+    if (!release) throw new Error(`a note on ${data.paperId} is being posted; will check again`);
+    try {
+      const card = await store.findDelivery(data, data.paperId);
+      // Told already (an earlier job, or of a later version), or the card is gone from the ledger.
+      if (!card || (card.notedVersion ?? 0) >= data.version) return { noted: false };
+      // Posted, then marked: a post that fails with an answer is retried; only a crash between
+      // the post and the mark could repeat a note, which is better than losing it.
+      await withSlackFailures(job, token, () =>
+        slack.chat.postMessage({
+          channel: data.channelId,
+          thread_ts: card.messageTs,
+          text: versionNoteText(data.paperId, data.version),
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
+      );
+      await store.markVersionNoted(data, data.paperId, data.version);
+    } finally {
+      await release();
+    }
     logger.info(`noted v${data.version} of ${data.paperId} in ${data.channelId}`);
     return { noted: true };
   };

@@ -56,6 +56,8 @@ export interface FeedSources {
 /** arXiv results per page, and pages per poll at most (a poll reads 1,000 updates at most). */
 export const ARXIV_PAGE_SIZE = 200;
 export const ARXIV_MAX_PAGES = 5;
+/** An arXiv paper first published this long before a channel followed its category is old news. */
+export const ARXIV_NEW_WITHIN_MS = 24 * 3600 * 1000;
 
 export type Announcement = ChannelRef & { paperId: string; feed?: FeedId };
 
@@ -87,7 +89,8 @@ export function createProcessor(deps: PollFeedDeps) {
         (c) => c.postedAt.getTime() >= since,
       );
       for (const workspaceId of new Set(cards.map((card) => card.workspaceId))) {
-        await deps.refresher
+        // Not awaited: the refresher paces itself (429s), and the poll must not wait on Slack.
+        void deps.refresher
           .refresh(workspaceId, paperId)
           .catch((error: unknown) =>
             logger.warn(`could not refresh the cards of ${paperId}:`, error),
@@ -127,11 +130,7 @@ export function createProcessor(deps: PollFeedDeps) {
    * The (channel, paper) pairs this batch owes: channels that follow a feed carrying the paper,
    * whose filters the paper passes now (a `min-upvotes` paper is owed once it has the upvotes).
    */
-  async function owed(
-    batch: FeedBatch,
-    followed: readonly FeedId[],
-    firstSeen: ReadonlySet<string>,
-  ) {
+  async function owed(batch: FeedBatch, followed: readonly FeedId[]) {
     const fresh = new Map(
       (await store.getPapers(batch.papers.map((p) => p.id))).map((p) => [p.id, p]),
     );
@@ -141,11 +140,7 @@ export function createProcessor(deps: PollFeedDeps) {
       const category = arxivCategoryOf(feed);
       // A cross-listed paper is in every category it lists, and is still one paper.
       const carried = batch.papers.filter(
-        (p) =>
-          !category ||
-          (p.categories?.some((c) => c.toLowerCase() === category.toLowerCase()) &&
-            // An old paper's revision (v2 of something never seen) is not a new paper.
-            !(firstSeen.has(p.id) && (p.version ?? 1) > 1)),
+        (p) => !category || p.categories?.some((c) => c.toLowerCase() === category.toLowerCase()),
       );
       const pending = await store.pendingAnnouncements(
         feed,
@@ -154,6 +149,11 @@ export function createProcessor(deps: PollFeedDeps) {
       for (const item of pending) {
         const paper = fresh.get(item.paperId);
         if (!paper || !passesFilters(paper, item.filters)) continue;
+        // arXiv lists revisions of old papers beside new ones: a paper is new to a category's
+        // followers only if it was first published about when they followed or after. This also
+        // spares a channel that just followed cs.LG the category's backlog.
+        const old = paper.publishedAt.getTime() < item.followedAt.getTime() - ARXIV_NEW_WITHIN_MS;
+        if (category && old) continue;
         const target = {
           workspaceId: item.workspaceId,
           channelId: item.channelId,
@@ -184,7 +184,7 @@ export function createProcessor(deps: PollFeedDeps) {
     // Every paper of the window, not only the new ones: a poll whose enqueueing failed halfway is
     // completed by the next one, the ledger keeps already-posted papers out, and a paper that
     // reaches a channel's min-upvotes in a later poll is owed from then on.
-    const { instant, digest } = await owed(batch, followed, new Set(inserted));
+    const { instant, digest } = await owed(batch, followed);
     await deps.enqueueAnnouncements(instant);
     await store.queueDigestItems(digest, clock());
     const notes: VersionNote[] = [];

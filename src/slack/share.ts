@@ -93,7 +93,13 @@ async function post(deps: ShareDeps, request: ShareRequest): Promise<ShareOutcom
         reason: `Slack asked me to slow down; try again in ${Math.max(1, Math.ceil(retryAfter))} s.`,
       };
     }
-    throw error;
+    // No answer (a timeout, a dropped connection): the card may be in the channel already.
+    deps.logger.warn(`sharing ${paper.id} in ${channel.channelId}: Slack did not answer:`, error);
+    return {
+      kind: 'refused',
+      reason:
+        'Slack did not confirm the post. If the card does not show up in this channel in a minute, share it again.',
+    };
   }
   const delivery = await store.recordDelivery({
     ...channel,

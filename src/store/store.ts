@@ -143,7 +143,7 @@ export interface Store {
   pendingAnnouncements(
     feed: FeedId,
     paperIds: readonly string[],
-  ): Promise<Array<ChannelRef & { paperId: string; filters: FollowFilters }>>;
+  ): Promise<Array<ChannelRef & { paperId: string; filters: FollowFilters; followedAt: Date }>>;
 
   /** Holds papers for channels' next digests (a paper already held for a channel stays once). */
   queueDigestItems(

@@ -48,9 +48,7 @@ describe('daily digests at the workspace’s local time', () => {
   }
 
   const digests = () =>
-    h.slack
-      .messages(CHANNEL)
-      .filter((m) => JSON.stringify(m.blocks ?? []).includes('top 2 papers'));
+    h.slack.messages(CHANNEL).filter((m) => m.metadata?.event_type === 'paper_digest');
 
   it('holds the papers instead of posting one card each', async () => {
     await waitForDrained(h.paperboy.queues.announce);
@@ -91,8 +89,22 @@ describe('daily digests at the workspace’s local time', () => {
     expect(digests()).toHaveLength(1);
   });
 
+  it('posts the next digest with what is new since, none of the earlier papers', async () => {
+    now = new Date('2025-03-11T13:00:00Z');
+    const fresh = { ...items[0], paper: { ...items[0]?.paper, id: '2503.99001', upvotes: 1 } };
+    h.feed.setDaily(utcDay(now), [fresh]);
+    await waitForJob(h.paperboy.queues.pollFeed, await h.paperboy.queues.pollNow('hf'));
+    await tick();
+    const latest = digests().at(-1);
+    expect(digests()).toHaveLength(2);
+    const ids = (latest?.blocks as Array<{ accessory?: { value: string } }>).flatMap((b) =>
+      b.accessory ? [b.accessory.value] : [],
+    );
+    expect(ids).toEqual(['2503.99001']);
+  });
+
   it('rewrites the whole digest when someone votes in it', async () => {
-    const [digest] = digests() as [PostedMessage];
+    const digest = digests()[0] as PostedMessage;
     const second = byUpvotes[1]?.paper.id ?? '';
     await h.slack.sendBlockAction({
       userId: 'U0ALICE',

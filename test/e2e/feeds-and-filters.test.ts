@@ -13,13 +13,19 @@ function hfItem(id: string, title: string, upvotes: number, summary = 'An abstra
   };
 }
 
-function arxivEntry(id: string, title: string, categories: string[], version = 1): ArxivEntry {
+function arxivEntry(
+  id: string,
+  title: string,
+  categories: string[],
+  version = 1,
+  published = '2025-06-02T12:00:00Z',
+): ArxivEntry {
   return {
     id: `${id}v${version}`,
     title,
     summary: `About ${title.toLowerCase()}.`,
     authors: ['Ada Lovelace'],
-    published: '2025-06-02T12:00:00Z',
+    published,
     categories,
   };
 }
@@ -130,10 +136,14 @@ describe('feeds, filters and new versions, from poll to channel', () => {
   });
 
   it('does not announce a new version of a paper it never saw as a new paper', async () => {
-    h.feed.setArxivEntry(arxivEntry('2506.20009', 'An old paper, revised', ['cs.CL'], 3));
+    // First published in 2019, before the channel followed cs.CL; revised now.
+    h.feed.setArxivEntry(
+      arxivEntry('1901.00009', 'An old paper, revised', ['cs.CL'], 3, '2019-01-05T12:00:00Z'),
+    );
     await poll('arxiv');
-    expect(cardsIn('C0ARXIV')).not.toContain('2506.20009');
-    expect((await h.paperboy.store.getPaper('2506.20009'))?.version).toBe(3);
+    await poll('arxiv');
+    expect(cardsIn('C0ARXIV')).not.toContain('1901.00009');
+    expect((await h.paperboy.store.getPaper('1901.00009'))?.version).toBe(3);
   });
 
   it('matches a followed category whatever its case', async () => {

@@ -88,12 +88,39 @@ describe('digest and version-note jobs after an unanswered post', () => {
     });
     const note = noteVersion.createProcessor(deps);
     const data = { ...channel, paperId: '2506.40003', version: 2, messageTs: '1700000000.000100' };
-    const results = await Promise.all([note(handJob(data)), note(handJob(data))]);
-    expect(results.filter((r) => r.noted)).toHaveLength(1);
+    const results = await Promise.allSettled([note(handJob(data)), note(handJob(data))]);
+    // One posts; the other finds the card being noted and would be retried by BullMQ later…
+    expect(results.filter((r) => r.status === 'fulfilled' && r.value.noted)).toHaveLength(1);
+    // …when the note is recorded and nothing is left to do.
+    expect(await note(handJob(data))).toEqual({ noted: false });
     const notes = h.slack
       .messages(channel.channelId)
       .filter((m) => m.threadTs === '1700000000.000100');
     expect(notes).toHaveLength(1);
     expect(await note(handJob({ ...data, version: 1 }))).toEqual({ noted: false });
+  });
+
+  it('posts a note whose first attempt Slack turned away (429), on the retry', async () => {
+    const channel = { workspaceId: h.slack.teamId, channelId: 'C0NOTERETRY' };
+    await deps.store.upsertPapers([minimalPaper('2506.40004')], new Date());
+    await deps.store.recordDelivery({
+      ...channel,
+      paperId: '2506.40004',
+      messageTs: '1700000000.000200',
+      postedAt: new Date(),
+    });
+    const note = noteVersion.createProcessor(deps);
+    const job = handJob({
+      ...channel,
+      paperId: '2506.40004',
+      version: 2,
+      messageTs: '1700000000.000200',
+    });
+    h.slack.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
+    await expect(note(job)).rejects.toThrow();
+    expect(await note(job)).toEqual({ noted: true });
+    expect(
+      h.slack.messages(channel.channelId).filter((m) => m.threadTs === '1700000000.000200'),
+    ).toHaveLength(1);
   });
 });

@@ -118,6 +118,11 @@ describe('/papers: help, follow and unfollow', () => {
       'no longer follows *arXiv cs.LG*. Cards already posted keep working.\nThis channel does not follow *arXiv cs.CL*',
     );
     expect((await papers('follow arxiv:cs.LG', channel)).all).toContain('now follows');
+    // With nothing after it, unfollow means hf.
+    expect((await papers('unfollow', channel)).all).toContain(
+      'no longer follows *Hugging Face Daily Papers*',
+    );
+    expect(await follows(channel)).toEqual(['arxiv:cs.LG']);
     expect((await papers('follow arxiv:cs.CL min-upvotes:3', channel)).all).toContain(
       'works with `hf` only',
     );

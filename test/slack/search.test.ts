@@ -117,13 +117,19 @@ describe('/papers search: full-text search answered through response_url', () =>
       '<@U0BOSS> token',
       '`code` *bold* _it_ token',
     ];
-    for (const query of hostile) {
+    for (const query of [...hostile, '*', '^', ':']) {
       const answer = await papers(`search ${query}`);
       expect(answer.text.length).toBeGreaterThan(0);
+      // An answer, not the apology for a failure.
+      expect(answer.text).not.toContain('something went wrong');
       const all = JSON.stringify(answer.raw);
       expect(all).not.toMatch(/<!(channel|everyone|here)|<@U0BOSS/);
     }
     expect((await papers(`search ${'x'.repeat(5000)}`)).text).toMatch(/5,000 characters long/);
+    for (const bare of ['*', '^', ':']) {
+      expect((await papers(`search ${bare}`)).text).toMatch(/Tell me what to look for/);
+    }
+    expect(h.logs.some((line) => line.includes('failed after its ack'))).toBe(false);
     // The store is intact after all of it.
     expect(
       (

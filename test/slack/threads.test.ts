@@ -97,6 +97,28 @@ describe('thread replies under a card, counted from message events', () => {
     expect(await replies()).toBe(2);
   });
 
+  it('does not subtract a deleted bot message or the card itself', async () => {
+    const before = await replies();
+    const deletedBy = (previous: Record<string, unknown>) => ({
+      type: 'message',
+      subtype: 'message_deleted',
+      channel: CHANNEL,
+      ts: nextTs(),
+      deleted_ts: previous['ts'],
+      previous_message: { type: 'message', thread_ts: card.ts, ...previous },
+    });
+    await h.slack.sendEvent(
+      deletedBy({ ts: '1800000000.888001', bot_id: 'B0PAPERBOY', user: h.slack.botUserId }),
+    );
+    await h.slack.sendEvent(deletedBy({ ts: '1800000000.888002', bot_id: 'B0OTHERBOT' }));
+    await h.slack.sendEvent(deletedBy({ ts: card.ts, user: 'U0ALICE' }));
+    // A counted reply after them: once it shows, the events before it were handled too.
+    await h.slack.sendEvent(reply(card.ts));
+    await h.slack.waitFor(async () => (await replies()) === before + 1);
+    await h.slack.sendEvent(deletedBy({ ts: '1800000000.888003', user: 'U0ALICE' }));
+    await h.slack.waitFor(async () => (await replies()) === before);
+  });
+
   it('subtracts a deleted reply, never below zero', async () => {
     const deleted = (threadTs: string) => ({
       type: 'message',

@@ -44,7 +44,7 @@ async function pending(
 ): Promise<Array<ChannelRef & { paperId: string }>> {
   const pairs = await store.pendingAnnouncements(feed, ids);
   for (const pair of pairs) expect(pair.filters).toEqual({});
-  return pairs.map(({ filters: _filters, ...pair }) => pair);
+  return pairs.map(({ filters: _filters, followedAt: _followedAt, ...pair }) => pair);
 }
 
 const byPair = (a: ChannelRef & { paperId: string }, b: ChannelRef & { paperId: string }): number =>

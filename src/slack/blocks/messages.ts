@@ -44,8 +44,9 @@ export const HELP: readonly HelpEntry[] = [
     example: '/papers follow hf min-upvotes:10 keywords:"speculative decoding",mamba',
   },
   {
-    usage: '/papers unfollow hf|arxiv:<category>',
-    description: 'Stop posting a feed (or one arXiv category) in this channel.',
+    usage: '/papers unfollow [hf|arxiv:<categories>]',
+    description:
+      'Stop posting a feed (or some arXiv categories) in this channel. With nothing after it: `hf`.',
     example: '/papers unfollow arxiv:cs.CL',
   },
   { usage: '/papers help', description: 'This list.', example: '/papers help' },

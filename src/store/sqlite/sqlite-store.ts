@@ -401,10 +401,10 @@ export class SqliteStore implements Store {
   async pendingAnnouncements(
     feed: FeedId,
     paperIds: readonly string[],
-  ): Promise<Array<ChannelRef & { paperId: string; filters: FollowFilters }>> {
+  ): Promise<Array<ChannelRef & { paperId: string; filters: FollowFilters; followedAt: Date }>> {
     const rows = this.db
       .prepare(
-        `SELECT f.workspace_id, f.channel_id, p.id AS paper_id, f.filters
+        `SELECT f.workspace_id, f.channel_id, p.id AS paper_id, f.filters, f.followed_at
          FROM follows f
          JOIN papers p ON p.first_seen_at >= f.followed_at
          LEFT JOIN deliveries d ON d.workspace_id = f.workspace_id
@@ -418,12 +418,14 @@ export class SqliteStore implements Store {
       channel_id: string;
       paper_id: string;
       filters: string;
+      followed_at: number;
     }>;
     return rows.map((row) => ({
       workspaceId: row.workspace_id,
       channelId: row.channel_id,
       paperId: row.paper_id,
       filters: filtersFromJson(row.filters),
+      followedAt: new Date(row.followed_at),
     }));
   }
 
