@@ -22,7 +22,10 @@ export async function measurePipeline(channels: number): Promise<PipelineFigures
   try {
     h.slack.on('message', () => (lastPostAt = Date.now()));
     await h.slack.waitFor(() => h.slack.messages().length >= expected, { timeoutMs: 120_000 });
-    const [poll] = await h.paperboy.queues.pollFeed.getCompleted();
+    // The Hugging Face poll, not the arXiv one (which finds no followed category and ends at once).
+    const poll = (await h.paperboy.queues.pollFeed.getCompleted()).find(
+      (job) => job.data.feed === 'hf',
+    );
     const pollToLastCardMs = lastPostAt - (poll?.processedOn ?? lastPostAt);
     return {
       channels,

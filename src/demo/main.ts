@@ -122,7 +122,10 @@ async function main(argv: readonly string[]): Promise<number> {
   cleanups.push(() => paperboy.stop(10_000));
 
   await slack.waitFor(() => posted >= fixture.length, { timeoutMs: 60_000 });
-  const [poll] = await paperboy.queues.pollFeed.getCompleted();
+  // The Hugging Face poll, not the arXiv one (which finds no followed category and ends at once).
+  const poll = (await paperboy.queues.pollFeed.getCompleted()).find(
+    (job) => job.data.feed === 'hf',
+  );
   const pollStartedAt = poll?.processedOn ?? lastPostAt;
   say(
     bold(
