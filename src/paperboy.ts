@@ -3,7 +3,7 @@ import { workerSpecs } from '../jobs';
 import { systemClock, type Clock } from './domain/clock';
 import { POLLED_SOURCES } from './domain/feed';
 import { ARXIV_MIN_INTERVAL_MS, createArxivClient } from './feeds/arxiv';
-import { createHfClient } from './feeds/hf';
+import { createHfClient, HF_MIN_INTERVAL_MS } from './feeds/hf';
 import { createPaperLookup } from './feeds/lookup';
 import type { FetchJsonOptions } from './feeds/http';
 import type { Logger } from './logger';
@@ -34,6 +34,8 @@ export interface PaperboyOptions {
   feedFetch?: FetchJsonOptions;
   /** Spacing of arXiv requests; arXiv asks for 3 s (the default), tests use less. */
   arxivMinIntervalMs?: number;
+  /** Spacing of Hugging Face requests across processes (default 650 ms; 0: none, for tests). */
+  hfMinIntervalMs?: number;
 }
 
 export interface RunningPaperboy {
@@ -85,7 +87,9 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
     const queues = createQueues(producer, prefix, logger);
     cleanups.push(() => queues.close());
     const locks = createPostLocks(producer, prefix);
-    // arXiv's one call per 3 s covers the poll and the lookups of every process together.
+    // Hugging Face's 500 calls per 5 minutes, and arXiv's one call per 3 s, cover the polls, the
+    // sweeps and the lookups of every process together.
+    const hfIntervalMs = options.hfMinIntervalMs ?? HF_MIN_INTERVAL_MS;
     const arxivIntervalMs = options.arxivMinIntervalMs ?? ARXIV_MIN_INTERVAL_MS;
     const arxivPace = {
       minIntervalMs: arxivIntervalMs,
@@ -102,7 +106,14 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
 
     /** The feed clients, with a request tuning: a poll's patience, or a waiting member's. */
     const feedClients = (fetch: FetchJsonOptions | undefined) => ({
-      hf: createHfClient({ baseUrl: config.HF_API_URL, logger: logger.child('hf'), fetch }),
+      hf: createHfClient({
+        baseUrl: config.HF_API_URL,
+        logger: logger.child('hf'),
+        fetch,
+        ...(hfIntervalMs > 0
+          ? { waitTurn: createSharedPacer(producer, `${prefix}:hf-turn`, hfIntervalMs) }
+          : {}),
+      }),
       arxiv: createArxivClient({
         baseUrl: config.ARXIV_API_URL,
         logger: logger.child('arxiv'),

@@ -19,7 +19,15 @@ export interface HfClientOptions {
   pageSize?: number;
   /** Pages fetched per day at most, a safety cap against a feed that never ends. Default 10. */
   maxPages?: number;
+  /**
+   * Waits for this client's turn among every client that asks Hugging Face (500 calls per 5
+   * minutes for all of them together): see `createSharedPacer`. Without it, calls are not paced.
+   */
+  waitTurn?: () => Promise<void>;
 }
+
+/** Hugging Face allows 500 calls per 5 minutes (one per 600 ms); a little under that, shared. */
+export const HF_MIN_INTERVAL_MS = 650;
 
 export interface HfClient {
   /**
@@ -59,6 +67,7 @@ export function createHfClient(options: HfClientOptions): HfClient {
     const url = `${baseUrl}/daily_papers?${query}`;
     let body: unknown;
     try {
+      await options.waitTurn?.();
       body = await fetchJson(url, fetchOptions);
     } catch (error) {
       // HF answers 400 for a date after its own "today", which our UTC "today" can be for a while.
@@ -116,6 +125,7 @@ export function createHfClient(options: HfClientOptions): HfClient {
     const url = `${baseUrl}/papers/${id.split('/').map(encodeURIComponent).join('/')}`;
     let body: unknown;
     try {
+      await options.waitTurn?.();
       body = await fetchJson(url, fetchOptions);
     } catch (error) {
       // Not knowing a paper is an answer, not a failure: the caller says so to the user.

@@ -263,6 +263,22 @@ describe('hostile and malformed items', () => {
   });
 });
 
+describe("sharing Hugging Face's rate limit", () => {
+  it('waits for its turn before every request it makes', async () => {
+    server.setDaily(TODAY, [loadHfFixture()[0]]);
+    let turns = 0;
+    const hf = client({
+      waitTurn: async () => {
+        turns += 1;
+      },
+    });
+    await hf.fetchDaily(NOW);
+    await hf.fetchPaper('2406.07550');
+    expect(turns).toBeGreaterThanOrEqual(3);
+    expect(turns).toBe(server.requests().length);
+  });
+});
+
 describe('fetchPaper', () => {
   /** What `GET /api/papers/{id}` answers: a daily item's `paper`, with `numComments` in it. */
   function paperAnswer(id: string, fields: Record<string, unknown> = {}) {

@@ -143,6 +143,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     feedFetch: { timeoutMs: 1_000, retries: 2, baseDelayMs: 10 },
     // arXiv asks for 3 s between calls; the local feed server does not.
     arxivMinIntervalMs: 10,
+    // Nor does it count Hugging Face's calls: no shared pace for it.
+    hfMinIntervalMs: 0,
   });
   if (paperboy.port) slack.setAppUrl(`http://127.0.0.1:${paperboy.port}`);
   return {
