@@ -1,8 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../logger';
 import type { Store } from '../store/store';
-import { tz } from '@date-fns/tz';
-import { format } from 'date-fns';
 import { digestMessage } from './blocks/digest';
 import { cardForDelivery } from './blocks/paper-card';
 import { platformErrorCode, retryAfterSeconds } from './client';
@@ -12,7 +10,6 @@ export interface CardTarget {
   messageTs: string;
   /** Set on digests: the message lists several papers, and is rewritten whole. */
   digest?: boolean;
-  postedAt?: Date;
   /** Set on shared cards, whose sharer's note must survive the refresh. */
   sharedBy?: string;
   comment?: string;
@@ -55,8 +52,6 @@ export class CardRefresher {
       store: Store;
       slack: WebClient;
       logger: Logger;
-      /** The workspace's time zone: a digest's header names its local day. Default UTC. */
-      timeZone?: string;
     },
   ) {}
 
@@ -163,18 +158,17 @@ export class CardRefresher {
   /** A digest message as it reads now: its papers, in their order, with their current votes. */
   private async digestFor(workspaceId: string, target: CardTarget) {
     const { store } = this.deps;
-    const channel = { workspaceId, channelId: target.channelId };
-    const ids = await store.digestPapers(channel, target.messageTs);
-    const papers = await store.getPapers(ids);
+    const digest = await store.digestOf(
+      { workspaceId, channelId: target.channelId },
+      target.messageTs,
+    );
+    const papers = await store.getPapers(digest?.paperIds ?? []);
     const entries = await Promise.all(
       papers.map(async (paper) => ({
         paper,
         teamVotes: await store.countVotes(workspaceId, paper.id),
       })),
     );
-    const day = format(target.postedAt ?? new Date(), 'yyyy-MM-dd', {
-      in: tz(this.deps.timeZone ?? 'UTC'),
-    });
-    return digestMessage(day, entries);
+    return digestMessage(digest?.day ?? '', entries);
   }
 }

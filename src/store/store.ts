@@ -178,8 +178,11 @@ export interface Store {
     consideredIds: readonly string[],
     at: Date,
   ): Promise<void>;
-  /** The papers of one digest message, in the order it lists them. */
-  digestPapers(channel: ChannelRef, messageTs: string): Promise<string[]>;
+  /** The local day and the papers (in the order it lists them) of one posted digest message. */
+  digestOf(
+    channel: ChannelRef,
+    messageTs: string,
+  ): Promise<{ day: string; paperIds: string[] } | undefined>;
 
   /**
    * Notes that a card's thread was told about `version` of its paper; false when it already was

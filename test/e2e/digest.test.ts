@@ -120,5 +120,7 @@ describe('daily digests at the workspace’s local time', () => {
       return labels?.join(' ') === '▲ 0 ▲ 1' && message;
     });
     expect(JSON.stringify(updated.blocks)).toContain(byUpvotes[0]?.paper.id);
+    // Still the day it covered, whatever day the vote came.
+    expect(JSON.stringify(updated.blocks)).toContain('(2025-03-09)');
   });
 });

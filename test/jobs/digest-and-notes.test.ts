@@ -72,7 +72,7 @@ describe('digest and version-note jobs after an unanswered post', () => {
     const [posted] = h.slack.messages(channel.channelId);
     expect(h.slack.messages(channel.channelId)).toHaveLength(1);
     expect(retried).toEqual({ posted: 2, messageTs: posted?.ts });
-    expect(await deps.store.digestPapers(channel, posted?.ts ?? '')).toHaveLength(2);
+    expect((await deps.store.digestOf(channel, posted?.ts ?? ''))?.paperIds).toHaveLength(2);
     // Recorded: a third run has nothing left to post.
     expect(await post(job)).toEqual({ posted: 0 });
   });

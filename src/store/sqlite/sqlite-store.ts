@@ -765,16 +765,9 @@ export class SqliteStore implements Store {
           .get(messageTs, channel.workspaceId, channel.channelId, day) as
           { paper_ids: string } | undefined;
         const posted = messageTs ? (JSON.parse(row?.paper_ids ?? '[]') as string[]) : [];
-        // posted_at steps by a millisecond so that the digest's order can be read back.
-        posted.forEach((paperId, index) => {
-          record.run(
-            channel.workspaceId,
-            channel.channelId,
-            paperId,
-            messageTs,
-            at.getTime() + index,
-          );
-        });
+        for (const paperId of posted) {
+          record.run(channel.workspaceId, channel.channelId, paperId, messageTs, at.getTime());
+        }
         // Only what this digest read: a paper a poll held meanwhile waits for the next one.
         for (const paperId of new Set([...consideredIds, ...posted])) {
           consume.run(at.getTime(), channel.workspaceId, channel.channelId, paperId);
@@ -787,15 +780,18 @@ export class SqliteStore implements Store {
       .immediate();
   }
 
-  async digestPapers(channel: ChannelRef, messageTs: string): Promise<string[]> {
-    return this.db
+  async digestOf(
+    channel: ChannelRef,
+    messageTs: string,
+  ): Promise<{ day: string; paperIds: string[] } | undefined> {
+    const row = this.db
       .prepare(
-        `SELECT paper_id FROM deliveries
-         WHERE workspace_id = ? AND channel_id = ? AND message_ts = ? AND digest = 1
-         ORDER BY posted_at, paper_id`,
+        `SELECT day, paper_ids FROM digest_runs
+         WHERE workspace_id = ? AND channel_id = ? AND message_ts = ?`,
       )
-      .pluck()
-      .all(channel.workspaceId, channel.channelId, messageTs) as string[];
+      .get(channel.workspaceId, channel.channelId, messageTs) as
+      { day: string; paper_ids: string } | undefined;
+    return row && { day: row.day, paperIds: JSON.parse(row.paper_ids) as string[] };
   }
 
   async markVersionNoted(channel: ChannelRef, paperId: string, version: number): Promise<boolean> {
