@@ -39,6 +39,18 @@ describe('Socket Mode: the app works over the WebSocket alone, with no HTTP rece
     expect(ack.elapsedMs).toBeLessThan(3000);
   });
 
+  it('acks a search at once and answers it through response_url', async () => {
+    const ack = await h.slack.socketSlashCommand({
+      text: `search ${PAPER}`,
+      channelId: 'C0SEARCH',
+    });
+    expect(ack.elapsedMs).toBeLessThan(3000);
+    const answer = await h.slack.waitFor(() =>
+      h.slack.ephemerals('C0SEARCH').find((e) => e.source === 'response_url'),
+    );
+    expect(JSON.stringify(answer.blocks)).toContain(`"value":"${PAPER}"`);
+  });
+
   it('follows a feed in the channel the command is run in', async () => {
     const ack = await h.slack.socketSlashCommand({ text: 'follow hf', channelId: 'C0FOLLOW' });
     expect(JSON.stringify(ack.payload)).toContain('now follows *Hugging Face Daily Papers*');
