@@ -23,10 +23,11 @@ export interface CardTarget {
  */
 const MAX_ROUNDS = 100;
 /**
- * How long a reply-triggered refresh waits for more replies: a lively thread gets one update per
- * second or so, not one per reply.
+ * How long a reply-triggered refresh waits for more replies: a lively thread gets one update every
+ * two seconds or so, not one per reply, which keeps a card under `chat.update`'s Tier 3 limit
+ * (about 50 a minute).
  */
-export const REPLY_DEBOUNCE_MS = 1_000;
+export const REPLY_DEBOUNCE_MS = 2_000;
 /** The pause before rewriting a card whose update failed for a reason that may pass. */
 const TRANSIENT_RETRY_MS = 1_000;
 
