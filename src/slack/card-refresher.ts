@@ -40,13 +40,24 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * rewritten if it moved. So the last write always shows the final count, even when several
  * processes refresh the same paper at once (each checks after its own write).
  */
-export class CardRefresher {
-  private readonly running = new Map<
-    string,
-    { dirty: boolean; done: Promise<void>; clicked: Map<string, CardTarget> }
-  >();
+/** How a refresh round picks its cards: all of the paper's, or only some (a thread's own card). */
+interface RefreshState {
+  dirty: boolean;
+  done: Promise<void>;
+  clicked: Map<string, CardTarget>;
+  /** Undefined: every card of the paper in the workspace. */
+  only?: Map<string, CardTarget>;
+}
 
-  private readonly scheduled = new Map<string, Promise<void>>();
+const cardKey = (card: CardTarget) => `${card.channelId}/${card.messageTs}`;
+
+export class CardRefresher {
+  private readonly running = new Map<string, RefreshState>();
+
+  private readonly scheduled = new Map<
+    string,
+    { cards: Map<string, CardTarget>; done: Promise<void> }
+  >();
 
   constructor(
     private readonly deps: {
@@ -57,42 +68,67 @@ export class CardRefresher {
   ) {}
 
   /**
-   * A refresh after `delayMs`, shared by every request made until it starts (a burst of thread
-   * replies becomes one refresh). Votes use {@link refresh}: a click wants its answer at once.
+   * Rewrites one card after `delayMs`, together with every other card asked for until then (a
+   * burst of thread replies becomes one write per card). Votes use {@link refresh}: a click
+   * wants its answer at once, on every card of the paper.
    */
-  refreshSoon(workspaceId: string, paperId: string, delayMs = REPLY_DEBOUNCE_MS): Promise<void> {
+  refreshSoon(
+    workspaceId: string,
+    paperId: string,
+    card: CardTarget,
+    delayMs = REPLY_DEBOUNCE_MS,
+  ): Promise<void> {
     const key = `${workspaceId}/${paperId}`;
     const pending = this.scheduled.get(key);
-    if (pending) return pending;
-    const later = new Promise<void>((resolve) => {
+    if (pending) {
+      pending.cards.set(cardKey(card), card);
+      return pending.done;
+    }
+    const cards = new Map([[cardKey(card), card]]);
+    const done = new Promise<void>((resolve) => {
       // Unref'd: a pending refresh must not keep a stopping process alive.
       setTimeout(resolve, delayMs).unref();
     }).then(() => {
       this.scheduled.delete(key);
-      return this.refresh(workspaceId, paperId);
+      return this.start(workspaceId, paperId, { only: [...cards.values()] });
     });
-    this.scheduled.set(key, later);
-    return later;
+    this.scheduled.set(key, { cards, done });
+    return done;
   }
 
-  /** `clicked` is refreshed too when it is not in the ledger (e.g. a card shared before it was). */
+  /**
+   * Rewrites every card of the paper in the workspace. `clicked` is refreshed too when it is not
+   * in the ledger (e.g. a card shared before it was).
+   */
   refresh(workspaceId: string, paperId: string, clicked?: CardTarget): Promise<void> {
+    return this.start(workspaceId, paperId, { clicked });
+  }
+
+  private start(
+    workspaceId: string,
+    paperId: string,
+    request: { clicked?: CardTarget; only?: CardTarget[] },
+  ): Promise<void> {
     const key = `${workspaceId}/${paperId}`;
     const current = this.running.get(key);
     if (current) {
       current.dirty = true;
-      if (clicked) current.clicked.set(`${clicked.channelId}/${clicked.messageTs}`, clicked);
+      if (request.clicked) current.clicked.set(cardKey(request.clicked), request.clicked);
+      if (!request.only) current.only = undefined;
+      else for (const card of request.only) current.only?.set(cardKey(card), card);
       return current.done;
     }
-    const state = { dirty: false, done: Promise.resolve(), clicked: new Map<string, CardTarget>() };
-    if (clicked) state.clicked.set(`${clicked.channelId}/${clicked.messageTs}`, clicked);
+    const state: RefreshState = {
+      dirty: false,
+      done: Promise.resolve(),
+      clicked: new Map(request.clicked ? [[cardKey(request.clicked), request.clicked]] : []),
+      ...(request.only ? { only: new Map(request.only.map((card) => [cardKey(card), card])) } : {}),
+    };
     state.done = (async () => {
       try {
         for (let round = 0; round < MAX_ROUNDS; round += 1) {
           state.dirty = false;
-          const { settled, retryInMs } = await this.renderOnce(workspaceId, paperId, [
-            ...state.clicked.values(),
-          ]);
+          const { settled, retryInMs } = await this.renderOnce(workspaceId, paperId, state);
           if (settled && !state.dirty) return;
           if (retryInMs > 0) await sleep(retryInMs);
         }
@@ -114,14 +150,17 @@ export class CardRefresher {
   private async renderOnce(
     workspaceId: string,
     paperId: string,
-    clicked: readonly CardTarget[],
+    state: Pick<RefreshState, 'clicked' | 'only'>,
   ): Promise<{ settled: boolean; retryInMs: number }> {
     const { store, slack, logger } = this.deps;
     const paper = await store.getPaper(paperId);
     if (!paper) return { settled: true, retryInMs: 0 };
     const teamVotes = await store.countVotes(workspaceId, paperId);
-    const targets: CardTarget[] = await store.deliveriesOf(workspaceId, paperId);
-    for (const extra of clicked) {
+    const { only } = state;
+    const targets: CardTarget[] = (await store.deliveriesOf(workspaceId, paperId)).filter(
+      (card) => !only || only.has(cardKey(card)),
+    );
+    for (const extra of state.clicked.values()) {
       const known = targets.some(
         (t) => t.channelId === extra.channelId && t.messageTs === extra.messageTs,
       );

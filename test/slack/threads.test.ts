@@ -5,6 +5,8 @@ import type { PostedMessage } from '../support/slack-emulator';
 
 const ITEMS = loadHfFixture().slice(0, 2) as Array<{ paper: { id: string } }>;
 const CHANNEL = 'C0READING';
+/** The same papers' cards in another channel: their threads are their own. */
+const ELSEWHERE = 'C0ELSEWHERE';
 
 describe('thread replies under a card, counted from message events', () => {
   let h: Harness;
@@ -13,7 +15,8 @@ describe('thread replies under a card, counted from message events', () => {
   let seq = 0;
 
   beforeAll(async () => {
-    h = await startHarness({ channels: [CHANNEL], items: ITEMS });
+    h = await startHarness({ channels: [CHANNEL, ELSEWHERE], items: ITEMS });
+    await h.slack.waitFor(() => h.slack.messages(ELSEWHERE).length === 2);
     const cards = await h.slack.waitFor(() => {
       const posted = h.slack.messages(CHANNEL);
       return posted.length === 2 && posted;
@@ -153,5 +156,16 @@ describe('thread replies under a card, counted from message events', () => {
     const updates = updatesOf(other.ts) - before;
     expect(updates).toBeGreaterThan(0);
     expect(updates).toBeLessThanOrEqual(5);
+  });
+  it('rewrites only the card whose thread changed, not the paper’s card in another channel', async () => {
+    const twin = h.slack.messages(ELSEWHERE).find((m) => paperIdOf(m) === paperIdOf(card));
+    const updatesOf = (ts: string | undefined) =>
+      h.slack.calls('chat.update').filter((call) => call.args['ts'] === ts).length;
+    const [cardBefore, twinBefore] = [updatesOf(card.ts), updatesOf(twin?.ts)];
+    const target = (await replies()) + 1;
+    await h.slack.sendEvent(reply(card.ts));
+    await h.slack.waitFor(() => repliesLine() === String(target));
+    expect(updatesOf(card.ts)).toBeGreaterThan(cardBefore);
+    expect(updatesOf(twin?.ts)).toBe(twinBefore);
   });
 });

@@ -27,8 +27,8 @@ const REPLY_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share', 'me
  * Counts replies in the threads of paper cards from Slack's `message` events (never by polling
  * `conversations.replies`, which Slack throttles hard): +1 for a person's reply, -1 when one is
  * deleted; the bot's own messages do not count, and a retried event (same `event_id`) counts
- * once. A card whose count changed is refreshed; refreshes of one paper coalesce, so a burst of
- * replies costs a few `chat.update` calls, not one each.
+ * once. The card whose count changed is refreshed (its thread is its own: other cards of the
+ * paper keep theirs); refreshes coalesce, so a burst of replies costs a few `chat.update` calls.
  */
 export function threadReply(deps: ListenerDeps, botUserId: string) {
   return async ({ event, body }: MessageArgs): Promise<void> => {
@@ -54,7 +54,7 @@ export function threadReply(deps: ListenerDeps, botUserId: string) {
     if (!card) return; // a thread, but not under one of our cards
     // Not awaited: the debounce holds the refresh back, and the event needs nothing more from us.
     deps.refresher
-      .refreshSoon(channel.workspaceId, card.paperId)
+      .refreshSoon(channel.workspaceId, card.paperId, card)
       .catch((error: unknown) => deps.logger.warn(`could not refresh ${card.paperId}:`, error));
   };
 }
