@@ -190,7 +190,9 @@ export function createProcessor(deps: PollFeedDeps) {
     const notes: VersionNote[] = [];
     for (const { id, version } of newVersions) {
       for (const card of await store.cardsOfPaper(id)) {
-        if ((card.notedVersion ?? 0) < version) notes.push({ ...card, paperId: id, version });
+        if ((card.notedVersion ?? 0) >= version) continue;
+        const { workspaceId, channelId, messageTs } = card;
+        notes.push({ workspaceId, channelId, paperId: id, version, messageTs });
       }
     }
     await deps.enqueueVersionNotes(notes);
