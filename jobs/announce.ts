@@ -5,6 +5,7 @@ import type { FeedId } from '../src/domain/feed';
 import type { Logger } from '../src/logger';
 import { PAPER_POSTED_EVENT } from '../src/slack/blocks/ids';
 import { paperCard } from '../src/slack/blocks/paper-card';
+import { findByMetadata, windowAround } from '../src/slack/history';
 import { postPaperCard } from '../src/slack/post-card';
 import { platformErrorCode, retryAfterSeconds } from '../src/slack/client';
 import { withSlackFailures } from './slack-failures';
@@ -55,11 +56,6 @@ export interface AnnounceDeps {
   clock: Clock;
 }
 
-/** The window a retry searches for a card an earlier attempt may have posted, around its mark. */
-const HISTORY_BEFORE_MS = 10_000;
-const HISTORY_AFTER_MS = 60_000;
-const HISTORY_MAX_PAGES = 10;
-
 function withoutPostMark(data: AnnounceData): AnnounceData {
   const { postStartedAt: _postStartedAt, historyCursor: _historyCursor, ...rest } = data;
   return rest;
@@ -74,33 +70,14 @@ export function createProcessor(deps: AnnounceDeps) {
    * kept in the job, so a search that Slack rate-limits mid-way resumes where it stopped.
    */
   async function findPostedCard(job: Job<AnnounceData>): Promise<string | undefined> {
-    const data = job.data;
-    const markedAt = data.postStartedAt ?? 0;
-    let cursor = data.historyCursor;
-    for (let page = 0; page < HISTORY_MAX_PAGES; page += 1) {
-      const history = await slack.conversations.history({
-        channel: data.channelId,
-        oldest: String((markedAt - HISTORY_BEFORE_MS) / 1000),
-        latest: String((markedAt + HISTORY_AFTER_MS) / 1000),
-        // Apps outside the Marketplace get at most 15 per call whatever they ask; pages cover more.
-        limit: 100,
-        include_all_metadata: true,
-        ...(cursor ? { cursor } : {}),
-      });
-      const match = history.messages?.find((message) => {
-        // The client's response types declare the payload as `{}`: read it as the record it is.
-        const payload = message.metadata?.event_payload as Record<string, unknown> | undefined;
-        return (
-          message.metadata?.event_type === PAPER_POSTED_EVENT &&
-          payload?.['paper_id'] === data.paperId
-        );
-      });
-      if (match?.ts) return match.ts;
-      cursor = history.response_metadata?.next_cursor;
-      if (!history.has_more || !cursor) return undefined;
-      await job.updateData({ ...job.data, historyCursor: cursor });
-    }
-    throw new Error(`could not finish searching ${data.channelId} for an earlier post; will retry`);
+    return findByMetadata(slack, {
+      channelId: job.data.channelId,
+      ...windowAround(new Date(job.data.postStartedAt ?? 0)),
+      eventType: PAPER_POSTED_EVENT,
+      payload: { paper_id: job.data.paperId },
+      cursor: job.data.historyCursor,
+      onPage: (cursor) => job.updateData({ ...job.data, historyCursor: cursor }),
+    });
   }
 
   async function deliver(job: Job<AnnounceData>): Promise<AnnounceResult> {

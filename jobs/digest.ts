@@ -6,6 +6,7 @@ import type { Logger } from '../src/logger';
 import type { PostLocks } from '../src/queue/post-lock';
 import { jobIdPart, QUEUE_NAMES } from '../src/queue/names';
 import { digestMessage } from '../src/slack/blocks/digest';
+import { findByMetadata, windowAround } from '../src/slack/history';
 import type { ChannelRef, Store } from '../src/store/store';
 import { withSlackFailures } from './slack-failures';
 
@@ -57,9 +58,6 @@ export interface DigestDeps {
 
 export type DigestResult = { due: number } | { posted: number; messageTs?: string };
 
-/** Pages of channel history a retry reads looking for a digest it may have posted. */
-const HISTORY_MAX_PAGES = 10;
-
 /** A digest's paper marker in the ledger lock: one digest poster per channel at a time. */
 const DIGEST_LOCK_ID = 'digest';
 
@@ -83,28 +81,14 @@ export function createProcessor(deps: DigestDeps) {
    * in the channel: look for it there, from a little before the run started, page by page.
    */
   async function findPostedDigest(data: DigestPost, startedAt: Date): Promise<string | undefined> {
-    let cursor: string | undefined;
-    for (let page = 0; page < HISTORY_MAX_PAGES; page += 1) {
-      const history = await slack.conversations.history({
-        channel: data.channelId,
-        oldest: String(startedAt.getTime() / 1000 - 10),
-        latest: String(startedAt.getTime() / 1000 + 120),
-        limit: 100,
-        include_all_metadata: true,
-        ...(cursor ? { cursor } : {}),
-      });
-      const found = history.messages?.find((message) => {
-        const payload = message.metadata?.event_payload as Record<string, unknown> | undefined;
-        return message.metadata?.event_type === DIGEST_EVENT && payload?.['day'] === data.day;
-      });
-      if (found?.ts) {
-        logger.info(`found the ${data.day} digest already in ${data.channelId}`);
-        return found.ts;
-      }
-      cursor = history.response_metadata?.next_cursor;
-      if (!history.has_more || !cursor) return undefined;
-    }
-    throw new Error(`could not finish searching ${data.channelId} for the ${data.day} digest`);
+    const found = await findByMetadata(slack, {
+      channelId: data.channelId,
+      ...windowAround(startedAt),
+      eventType: DIGEST_EVENT,
+      payload: { day: data.day },
+    });
+    if (found) logger.info(`found the ${data.day} digest already in ${data.channelId}`);
+    return found;
   }
 
   /** The day's run: the one started already, or a new one with the day's top papers. */
