@@ -46,38 +46,29 @@ export function createQueues(connection: Redis, prefix: string, logger?: Logger)
     digest: digestQueue,
     refreshCards: refreshQueue,
     async enqueueVersionNotes(items) {
-      if (items.length === 0) return;
-      await noteQueue.addBulk(
-        items.map((item) => ({
-          name: noteVersion.name,
-          data: item,
-          opts: { ...noteVersion.options, jobId: noteVersion.jobId(item) },
-        })),
-      );
+      await addEach(noteQueue, noteVersion, items, (item) => item, noteVersion.jobId);
     },
     async enqueueDigestPosts(items) {
-      if (items.length === 0) return;
-      await digestQueue.addBulk(
-        items.map((item) => ({
-          name: digest.name,
-          data: { kind: 'post' as const, ...item },
-          opts: { ...digest.options, jobId: digest.postJobId(item) },
-        })),
+      await addEach(
+        digestQueue,
+        digest,
+        items,
+        (item) => ({ kind: 'post' as const, ...item }),
+        digest.postJobId,
       );
     },
     async enqueueAnnouncements(items) {
-      if (items.length === 0) return;
-      await announceQueue.addBulk(
-        items.map((item) => ({
-          name: announce.name,
-          data: {
-            workspaceId: item.workspaceId,
-            channelId: item.channelId,
-            paperId: item.paperId,
-            ...(item.feed ? { feed: item.feed } : {}),
-          },
-          opts: { ...announce.options, jobId: announce.jobId(item) },
-        })),
+      await addEach(
+        announceQueue,
+        announce,
+        items,
+        (item) => ({
+          workspaceId: item.workspaceId,
+          channelId: item.channelId,
+          paperId: item.paperId,
+          ...(item.feed ? { feed: item.feed } : {}),
+        }),
+        announce.jobId,
       );
       await retryExhausted(announceQueue, items.map(announce.jobId));
     },
@@ -94,6 +85,28 @@ export function createQueues(connection: Redis, prefix: string, logger?: Logger)
       await Promise.all(all.map((queue) => queue.close()));
     },
   };
+}
+
+/**
+ * Adds one job per item, each with its job's default options and a deterministic id (adding the
+ * same item twice is a no-op while the job is kept).
+ */
+async function addEach<T, D>(
+  queue: Queue<D>,
+  job: { name: string; options: JobsOptions },
+  items: readonly T[],
+  dataOf: (item: T) => D,
+  idOf: (item: T) => string,
+): Promise<void> {
+  if (items.length === 0) return;
+  // BullMQ's name and data types do not resolve for a generic `D`; `dataOf` keeps the data typed.
+  await (queue as Queue).addBulk(
+    items.map((item) => ({
+      name: job.name,
+      data: dataOf(item),
+      opts: { ...job.options, jobId: idOf(item) },
+    })),
+  );
 }
 
 /**
