@@ -1,3 +1,4 @@
+import type { AlertMode } from '../domain/alert-mode';
 import type { FeedId } from '../domain/feed';
 import type { DailyDigest, FollowFilters } from '../domain/follow-filters';
 import type { Paper } from '../domain/paper';
@@ -102,11 +103,124 @@ export interface TopPaper {
   firstCard: Delivery;
 }
 
+/** A member of a workspace: keyword alerts belong to a member. */
+export interface MemberRef {
+  workspaceId: string;
+  userId: string;
+}
+
+export interface AlertSettings {
+  mode: AlertMode;
+  /** The member's IANA time zone as Slack last told it; undefined until known. */
+  timeZone?: string;
+}
+
+export interface AddKeywordsResult {
+  added: string[];
+  /** Keywords the member had already. */
+  already: string[];
+  /** Left out because the member would have had more than the limit. */
+  overLimit: string[];
+}
+
+/** A member as the keyword index needs them: every keyword, and whether they want alerts at all. */
+export interface AlertSubscriber extends MemberRef {
+  keywords: string[];
+  mode: AlertMode;
+}
+
+/** A new paper that matched a member's keywords. */
+export interface AlertMatch {
+  paperId: string;
+  /** The member's keywords that matched it, in the order they subscribed. */
+  keywords: string[];
+  matchedAt: Date;
+}
+
+/** One alert DM: the matches it lists, and the message once posted. */
+export interface AlertRun {
+  key: string;
+  matches: AlertMatch[];
+  startedAt: Date;
+  /** True for the call that started it. */
+  fresh: boolean;
+  /** Set once posted (the DM channel and the message). */
+  posted?: { channelId: string; messageTs: string };
+}
+
+/**
+ * Members' keywords, alert settings and matches. Each (member, paper) is matched once and listed in
+ * one run, and each run is posted once: the guards against alerting a member twice.
+ */
+export interface AlertStore {
+  /**
+   * Adds keywords (canonical forms) to a member's list, in order, up to `limit` in all; the
+   * check and the insert are one transaction, so two racing commands cannot pass the limit.
+   */
+  addKeywords(
+    member: MemberRef,
+    keywords: readonly string[],
+    limit: number,
+    at: Date,
+  ): Promise<AddKeywordsResult>;
+  /** Removes keywords; returns the ones the member had. */
+  removeKeywords(member: MemberRef, keywords: readonly string[]): Promise<string[]>;
+  /** A member's keywords in the order added. */
+  keywordsOf(member: MemberRef): Promise<string[]>;
+  /** A member's alert settings; instant alerts and an unknown time zone by default. */
+  alertSettings(member: MemberRef): Promise<AlertSettings>;
+  /**
+   * Sets a member's alert mode, and their time zone when given (a known one is kept otherwise).
+   * Turning alerts off drops the matches not yet sent.
+   */
+  setAlertSettings(member: MemberRef, settings: AlertSettings): Promise<void>;
+  /**
+   * The members whose keywords or mode changed after `revision` (0: every member), each with
+   * their whole current list, and the revision to ask from next time. How a keyword index in
+   * another process stays in step without reloading everyone.
+   */
+  subscribersChangedSince(
+    revision: number,
+  ): Promise<{ revision: number; subscribers: AlertSubscriber[] }>;
+  /**
+   * Records matches; a (member, paper) pair already recorded is left as it was. Returns the pairs
+   * this call recorded.
+   */
+  recordAlertMatches(
+    matches: ReadonlyArray<MemberRef & { paperId: string; keywords: readonly string[] }>,
+    at: Date,
+  ): Promise<Array<MemberRef & { paperId: string }>>;
+  /** Members with matches no run has taken yet: their settings and their oldest such match. */
+  membersWithPendingAlerts(): Promise<Array<MemberRef & AlertSettings & { oldest: Date }>>;
+  /**
+   * The member's next alert run. A run started and never posted comes first (`fresh` false: it
+   * may have been posted without being recorded). Else the run `key` if it was posted already.
+   * Else a new run `key` taking every match no run has taken (those matched before `before`, when
+   * given); undefined when there are none.
+   */
+  startAlertRun(
+    member: MemberRef,
+    key: string,
+    at: Date,
+    before?: Date,
+  ): Promise<AlertRun | undefined>;
+  /** Records a run's DM as posted. */
+  finishAlertRun(
+    member: MemberRef,
+    key: string,
+    posted: { channelId: string; messageTs: string },
+  ): Promise<void>;
+  /** One run of a member, posted or not. */
+  alertRun(member: MemberRef, key: string): Promise<AlertRun | undefined>;
+  /** A member's matches since `since`, newest first. */
+  recentAlertMatches(member: MemberRef, since: Date): Promise<AlertMatch[]>;
+}
+
 /**
  * Everything durable. Async throughout so that a networked adapter (PostgreSQL) fits the same
  * contract as the embedded one (SQLite). No connection or transaction types leak out.
  */
-export interface Store {
+export interface Store extends AlertStore {
   /**
    * Inserts new papers and refreshes known ones (upvotes, comments, stars and fields the feed now
    * has). `seenAt` is recorded as the first-seen time of new papers.

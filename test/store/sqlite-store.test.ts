@@ -3,6 +3,7 @@ import { MIGRATIONS } from '../../src/store/sqlite/migrations';
 import { migrate, RANKED_MATCHES_MAX, SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { query } from './search-contract';
 import { tempDatabase } from '../support/harness';
+import { describeAlertStoreContract } from './alert-contract';
 import { describeSearchContract } from './search-contract';
 import { describeStoreContract, type OpenedStore } from './store-contract';
 import { minimalPaper as paper } from '../support/papers';
@@ -21,6 +22,7 @@ async function openSqlite(): Promise<OpenedStore> {
 
 describeStoreContract('SQLite', openSqlite);
 describeSearchContract('SQLite', openSqlite);
+describeAlertStoreContract('SQLite', openSqlite);
 
 /** Opens a second, independent connection on the store's file, runs `fn`, and closes it. */
 function withConnection<T>(file: string, fn: (db: Database.Database) => T): T {

@@ -173,4 +173,59 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'keyword alerts: keywords, settings, matches, runs',
+    sql: `
+      -- One row per member who ever subscribed or chose an alert mode. The revision grows with
+      -- every change to the member's keywords or mode: keyword indexes in other processes ask for
+      -- the members changed since the revision they last saw.
+      CREATE TABLE alert_members (
+        workspace_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        -- The mode as JSON (see AlertMode); the member's time zone as Slack last said.
+        mode TEXT NOT NULL DEFAULT '{"kind":"instant"}',
+        time_zone TEXT,
+        revision INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, user_id)
+      );
+      CREATE INDEX alert_members_revision ON alert_members (revision);
+
+      CREATE TABLE alert_keywords (
+        workspace_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        -- The canonical form (see parseKeyword): two spellings of one keyword are one row.
+        keyword TEXT NOT NULL,
+        added_at INTEGER NOT NULL,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, user_id, keyword)
+      );
+
+      -- A paper matches a member once, whatever retries and overlapping polls do; run_key is
+      -- set when a run (one DM) takes it.
+      CREATE TABLE alert_matches (
+        workspace_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        paper_id TEXT NOT NULL REFERENCES papers (id),
+        keywords TEXT NOT NULL,
+        matched_at INTEGER NOT NULL,
+        run_key TEXT,
+        PRIMARY KEY (workspace_id, user_id, paper_id)
+      );
+      CREATE INDEX alert_matches_pending ON alert_matches (run_key, workspace_id, user_id);
+      CREATE INDEX alert_matches_by_run ON alert_matches (workspace_id, user_id, run_key);
+
+      -- One DM per run: the message once posted (a run started and not posted may have landed).
+      CREATE TABLE alert_runs (
+        workspace_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        run_key TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        channel_id TEXT,
+        message_ts TEXT,
+        PRIMARY KEY (workspace_id, user_id, run_key)
+      );
+      CREATE INDEX alert_runs_unposted ON alert_runs (workspace_id, user_id, message_ts);
+    `,
+  },
 ];

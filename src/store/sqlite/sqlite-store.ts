@@ -7,6 +7,7 @@ import type { Paper } from '../../domain/paper';
 import type { SearchQuery } from '../../domain/search-query';
 import { leadingSnippet, MATCH_END, MATCH_START, SNIPPET_WORDS, snippetParts } from '../snippet';
 import type {
+  AlertStore,
   ChannelRef,
   Delivery,
   DigestRun,
@@ -20,6 +21,7 @@ import type {
 } from '../store';
 import { ftsColumnMatch, ftsExpression } from './fts-query';
 import { MIGRATIONS, type Migration } from './migrations';
+import { SqliteAlerts } from './sqlite-alerts';
 
 /**
  * Relevance: BM25 with column weights (title, abstract, authors, keywords), so a title match
@@ -184,9 +186,11 @@ export function migrate(
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
+  private readonly alerts: SqliteAlerts;
 
   private constructor(db: Database.Database) {
     this.db = db;
+    this.alerts = new SqliteAlerts(db);
   }
 
   /** Opens (creating folders and file as needed) and migrates. `:memory:` works for throwaway stores. */
@@ -838,6 +842,25 @@ export class SqliteStore implements Store {
     });
     return mark.immediate();
   }
+
+  // Keyword alerts live in their own file; these pass through.
+  addKeywords: AlertStore['addKeywords'] = (...args) => this.alerts.addKeywords(...args);
+  removeKeywords: AlertStore['removeKeywords'] = (...args) => this.alerts.removeKeywords(...args);
+  keywordsOf: AlertStore['keywordsOf'] = (...args) => this.alerts.keywordsOf(...args);
+  alertSettings: AlertStore['alertSettings'] = (...args) => this.alerts.alertSettings(...args);
+  setAlertSettings: AlertStore['setAlertSettings'] = (...args) =>
+    this.alerts.setAlertSettings(...args);
+  subscribersChangedSince: AlertStore['subscribersChangedSince'] = (...args) =>
+    this.alerts.subscribersChangedSince(...args);
+  recordAlertMatches: AlertStore['recordAlertMatches'] = (...args) =>
+    this.alerts.recordAlertMatches(...args);
+  membersWithPendingAlerts: AlertStore['membersWithPendingAlerts'] = () =>
+    this.alerts.membersWithPendingAlerts();
+  startAlertRun: AlertStore['startAlertRun'] = (...args) => this.alerts.startAlertRun(...args);
+  finishAlertRun: AlertStore['finishAlertRun'] = (...args) => this.alerts.finishAlertRun(...args);
+  alertRun: AlertStore['alertRun'] = (...args) => this.alerts.alertRun(...args);
+  recentAlertMatches: AlertStore['recentAlertMatches'] = (...args) =>
+    this.alerts.recentAlertMatches(...args);
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
