@@ -49,6 +49,28 @@ export const HELP: readonly HelpEntry[] = [
       'Stop posting a feed (or some arXiv categories) in this channel. With nothing after it: `hf`.',
     example: '/papers unfollow arxiv:cs.CL',
   },
+  {
+    usage: '/papers subscribe <keywords>',
+    description:
+      'Get a DM when new papers match one of your keywords: `"a phrase"`, `word*` for a prefix, `-word` to leave out, `author:"Name"`. Up to 50, 2–100 characters each.',
+    example: '/papers subscribe tokenizer "speculative decoding" diffu* -survey',
+  },
+  {
+    usage: '/papers unsubscribe <keyword>',
+    description: 'Stop alerts for one of your keywords, written as `/papers list` shows it.',
+    example: '/papers unsubscribe "speculative decoding"',
+  },
+  {
+    usage: '/papers list',
+    description: 'Your keywords and how your alerts arrive.',
+    example: '/papers list',
+  },
+  {
+    usage: '/papers alerts instant|daily 09:00|weekly mon 09:00|off',
+    description:
+      'How your keyword alerts arrive: a DM after each new batch (default), one digest a day or a week at your local time, or none.',
+    example: '/papers alerts weekly mon 09:00',
+  },
   { usage: '/papers help', description: 'This list.', example: '/papers help' },
 ];
 
