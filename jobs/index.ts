@@ -3,23 +3,25 @@
  * concurrency. Workers are started from this list and nothing else.
  */
 import type { WorkerSpec } from '../src/queue/workers';
+import * as alert from './alert';
 import * as announce from './announce';
 import * as digest from './digest';
 import * as noteVersion from './note-version';
 import * as pollFeed from './poll-feed';
 import * as refreshCards from './refresh-cards';
 
-export { announce, digest, noteVersion, pollFeed, refreshCards };
+export { alert, announce, digest, noteVersion, pollFeed, refreshCards };
 
 /** Everything any job needs; each processor takes the part it uses. */
 export type JobDeps = pollFeed.PollFeedDeps &
   announce.AnnounceDeps &
   noteVersion.NoteVersionDeps &
   digest.DigestDeps &
-  refreshCards.RefreshCardsDeps;
+  refreshCards.RefreshCardsDeps &
+  alert.AlertDeps;
 
 export function workerSpecs(deps: JobDeps): WorkerSpec[] {
-  return [pollFeed, announce, noteVersion, digest, refreshCards].map((job) => ({
+  return [pollFeed, announce, noteVersion, digest, refreshCards, alert].map((job) => ({
     name: job.name,
     concurrency: job.concurrency,
     processor: job.createProcessor(deps),

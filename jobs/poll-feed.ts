@@ -2,17 +2,21 @@ import type { Job, JobsOptions } from 'bullmq';
 import type { Clock } from '../src/domain/clock';
 import { arxivCategoryOf, type FeedId, type PolledSource } from '../src/domain/feed';
 import { passesFilters } from '../src/domain/follow-filters';
+import type { Paper } from '../src/domain/paper';
 import type { FeedBatch } from '../src/feeds/types';
 import type { CardRefresher } from '../src/slack/card-refresher';
 import { LIVING_CARD_DAYS } from './refresh-cards';
 import type { Logger } from '../src/logger';
-import { QUEUE_NAMES } from '../src/queue/names';
+import { jobIdPart, QUEUE_NAMES } from '../src/queue/names';
 import type { ChannelRef, Store } from '../src/store/store';
+import type { KeywordHit } from '../src/store/subscriber-index';
+import type { AlertSend } from './alert';
 
 /**
  * Fetches a feed, stores its papers, and queues what each following channel is owed: an
- * announcement per paper, or a place in its next digest; and a note in the threads of cards whose
- * paper has a new arXiv version.
+ * announcement per paper, or a place in its next digest; a note in the threads of cards whose
+ * paper has a new arXiv version; and, for each member whose keywords new papers match, the
+ * matches and (for instant alerts) one DM.
  */
 export const name = QUEUE_NAMES.pollFeed;
 
@@ -29,6 +33,9 @@ export interface PollFeedResult {
   announcementsQueued: number;
   heldForDigests?: number;
   versionNotesQueued?: number;
+  /** New (member, paper) keyword matches, and the instant alert DMs queued for them. */
+  alertMatches?: number;
+  alertsQueued?: number;
 }
 
 export const options: JobsOptions = {
@@ -59,6 +66,13 @@ export const ARXIV_MAX_PAGES = 5;
 /** An arXiv paper first published this long before a channel followed its category is old news. */
 export const ARXIV_NEW_WITHIN_MS = 24 * 3600 * 1000;
 
+/**
+ * A paper is news to members' keywords for this long after Paperboy first saw it: a keyword added
+ * today also catches the papers of the last few days still in the feeds. (An arXiv paper must also
+ * have been published that recently: arXiv lists revisions of old papers beside new ones.)
+ */
+export const ALERT_NEW_WITHIN_MS = 3 * 24 * 3600 * 1000;
+
 export type Announcement = ChannelRef & { paperId: string; feed?: FeedId };
 
 /** A known paper's new arXiv version, to be noted in the thread of one of its cards. */
@@ -71,6 +85,9 @@ export interface PollFeedDeps {
   enqueueVersionNotes(notes: readonly VersionNote[]): Promise<void>;
   /** Rewrites a paper's cards in a workspace (living cards: new upvotes, comments, stars). */
   refresher: Pick<CardRefresher, 'refresh'>;
+  /** Every member's keywords, compiled (see SubscriberIndex). */
+  keywords: { match(papers: readonly Paper[]): Promise<KeywordHit[]> };
+  enqueueAlerts(sends: readonly AlertSend[]): Promise<void>;
   logger: Logger;
   clock: Clock;
 }
@@ -166,6 +183,41 @@ export function createProcessor(deps: PollFeedDeps) {
     return { instant, digest };
   }
 
+  /**
+   * Matches the batch's recent papers against members' keywords, records the matches (a pair
+   * already recorded, by an earlier attempt or an overlapping poll, is not recorded again) and
+   * queues one DM per member who wants instant alerts and has new matches.
+   */
+  async function matchKeywords(job: Job<PollFeedData>, papers: readonly Paper[]) {
+    const now = clock();
+    const since = new Date(now.getTime() - ALERT_NEW_WITHIN_MS);
+    // Not only this poll's inserts: a poll that failed after storing its papers is retried, and
+    // the retry must still match them (recording a match twice is a no-op).
+    const seen = new Set(
+      await store.firstSeenSince(
+        papers.map((p) => p.id),
+        since,
+      ),
+    );
+    const recent = papers.filter(
+      (p) =>
+        seen.has(p.id) && (job.data.feed !== 'arxiv' || p.publishedAt.getTime() >= since.getTime()),
+    );
+    const hits = await deps.keywords.match(recent);
+    const recorded = await store.recordAlertMatches(hits, now);
+    const instant = new Set(
+      hits.filter((hit) => hit.instant).map((hit) => `${hit.workspaceId}/${hit.userId}`),
+    );
+    const runKey = jobIdPart(`poll-${job.id ?? now.getTime()}-${job.attemptsMade}`);
+    const sends = new Map<string, AlertSend>();
+    for (const { workspaceId, userId } of recorded) {
+      const key = `${workspaceId}/${userId}`;
+      if (instant.has(key)) sends.set(key, { kind: 'send', workspaceId, userId, runKey });
+    }
+    await deps.enqueueAlerts([...sends.values()]);
+    return { matches: recorded.length, alerts: sends.size };
+  }
+
   return async function pollFeed(job: Job<PollFeedData>): Promise<PollFeedResult> {
     const { feed: source } = job.data;
     const fetched = await fetchSource(source);
@@ -196,6 +248,7 @@ export function createProcessor(deps: PollFeedDeps) {
       }
     }
     await deps.enqueueVersionNotes(notes);
+    const alerts = await matchKeywords(job, batch.papers);
     const result: PollFeedResult = {
       fetched: batch.papers.length,
       skipped: batch.skipped.length,
@@ -204,9 +257,11 @@ export function createProcessor(deps: PollFeedDeps) {
       announcementsQueued: instant.length,
       heldForDigests: digest.length,
       versionNotesQueued: notes.length,
+      alertMatches: alerts.matches,
+      alertsQueued: alerts.alerts,
     };
     logger.info(
-      `polled ${source}: ${result.fetched} papers (${result.inserted} new, ${result.updated} refreshed, ${result.skipped} skipped), ${result.announcementsQueued} announcements queued, ${digest.length} held for digests, ${notes.length} new versions to note`,
+      `polled ${source}: ${result.fetched} papers (${result.inserted} new, ${result.updated} refreshed, ${result.skipped} skipped), ${result.announcementsQueued} announcements queued, ${digest.length} held for digests, ${notes.length} new versions to note, ${alerts.alerts} alert DMs queued (${alerts.matches} keyword matches)`,
     );
     return result;
   };

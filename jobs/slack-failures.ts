@@ -8,7 +8,7 @@ import { PERMANENT_SLACK_ERRORS, platformErrorCode, retryAfterSeconds } from '..
  * backoff. Shared by every job that talks to Slack.
  */
 export async function withSlackFailures<T>(
-  job: Job<{ channelId: string }>,
+  job: Job<{ channelId: string } | { userId: string }>,
   token: string | undefined,
   work: () => Promise<T>,
 ): Promise<T> {
@@ -23,7 +23,9 @@ export async function withSlackFailures<T>(
     const code = platformErrorCode(error);
     const reason = code && PERMANENT_SLACK_ERRORS[code];
     if (reason) {
-      throw new UnrecoverableError(`${code}: ${reason} (channel ${job.data.channelId})`);
+      const to =
+        'channelId' in job.data ? `channel ${job.data.channelId}` : `user ${job.data.userId}`;
+      throw new UnrecoverableError(`${code}: ${reason} (${to})`);
     }
     throw error;
   }

@@ -17,10 +17,12 @@ import { startWorkers, type RunningWorkers } from './queue/workers';
 import { StartupError } from './errors';
 import { startSlackApp, type RunningSlackApp } from './slack/app';
 import { CardRefresher } from './slack/card-refresher';
+import { createChannelMembers } from './slack/channel-members';
 import { createSlackClient } from './slack/client';
 import { identify, type SlackIdentity } from './slack/identity';
 import { openStore } from './store';
 import type { Store } from './store/store';
+import { SubscriberIndex } from './store/subscriber-index';
 import { settlesWithin } from './timing';
 
 export interface PaperboyOptions {
@@ -149,6 +151,10 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
           enqueueAnnouncements: (items) => queues.enqueueAnnouncements(items),
           enqueueVersionNotes: (items) => queues.enqueueVersionNotes(items),
           enqueueDigestPosts: (items) => queues.enqueueDigestPosts(items),
+          enqueueAlerts: (items) => queues.enqueueAlerts(items),
+          keywords: new SubscriberIndex(store, workerLogger),
+          members: createChannelMembers({ slack, clock, logger: workerLogger }),
+          workspaceUrl: identity.url,
           timeZone: config.WORKSPACE_TIME_ZONE,
           hf,
           refresher: new CardRefresher({

@@ -275,3 +275,14 @@ export function dueAlertPeriod(now: Date, mode: AlertMode, timeZone: string): st
   const day = dueDigestDay(now, mode.time, timeZone);
   return day !== undefined && localWeekday(now, timeZone) === mode.day ? day : undefined;
 }
+
+/**
+ * When a digest period's hour came: `time` on the local date `period` (as `dueAlertPeriod` gives
+ * it) in `timeZone`. A digest lists the matches made before it; later ones wait for the next. A
+ * time the clocks skip gives the instant they jumped to.
+ */
+export function periodStartsAt(period: string, time: string, timeZone: string): Date {
+  const [year = 1970, month = 1, day = 1] = period.split('-').map(Number);
+  const [hours = 0, minutes = 0] = time.split(':').map(Number);
+  return new Date(new TZDate(year, month - 1, day, hours, minutes, timeZone).getTime());
+}

@@ -11,6 +11,7 @@ export const QUEUE_NAMES = {
   noteVersion: 'note-version',
   digest: 'digest',
   refreshCards: 'refresh-cards',
+  alert: 'alert',
 } as const;
 
 /**

@@ -1,5 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import * as alert from '../../jobs/alert';
 import * as announce from '../../jobs/announce';
 import * as digest from '../../jobs/digest';
 import * as noteVersion from '../../jobs/note-version';
@@ -17,12 +18,15 @@ export interface Queues {
   digest: Queue<digest.DigestData>;
   /** A queue of scheduled sweeps that need no data (living cards). */
   refreshCards: Queue<refreshCards.RefreshCardsData>;
+  alert: Queue<alert.AlertData>;
   enqueueAnnouncements(items: readonly pollFeed.Announcement[]): Promise<void>;
   enqueueVersionNotes(items: readonly pollFeed.VersionNote[]): Promise<void>;
   /** One digest post per channel and local day: a second for the same day is a no-op. */
   enqueueDigestPosts(
     items: ReadonlyArray<{ workspaceId: string; channelId: string; day: string; top: number }>,
   ): Promise<void>;
+  /** One job per alert DM; adding the same member's run twice is a no-op. */
+  enqueueAlerts(items: readonly alert.AlertSend[]): Promise<void>;
   /** Runs a poll now (besides the schedule), e.g. at start-up or from the demo. */
   pollNow(feed: PolledSource): Promise<string | undefined>;
   close(): Promise<void>;
@@ -37,7 +41,8 @@ export function createQueues(connection: Redis, prefix: string, logger?: Logger)
   const noteQueue = queueOf<noteVersion.NoteVersionData>(noteVersion);
   const digestQueue = queueOf<digest.DigestData>(digest);
   const refreshQueue = queueOf<refreshCards.RefreshCardsData>(refreshCards);
-  const all = [pollQueue, announceQueue, noteQueue, digestQueue, refreshQueue];
+  const alertQueue = queueOf<alert.AlertData>(alert);
+  const all = [pollQueue, announceQueue, noteQueue, digestQueue, refreshQueue, alertQueue];
   if (logger) for (const queue of all) logErrorsQuietly(queue, logger.warn, `queue ${queue.name}`);
   return {
     pollFeed: pollQueue,
@@ -45,6 +50,10 @@ export function createQueues(connection: Redis, prefix: string, logger?: Logger)
     noteVersion: noteQueue,
     digest: digestQueue,
     refreshCards: refreshQueue,
+    alert: alertQueue,
+    async enqueueAlerts(items) {
+      await addEach(alertQueue, alert, items, (item) => item, alert.sendJobId);
+    },
     async enqueueVersionNotes(items) {
       await addEach(noteQueue, noteVersion, items, (item) => item, noteVersion.jobId);
     },
@@ -143,8 +152,8 @@ export async function schedulePolls(
 }
 
 /**
- * Registers the schedules that are not polls: the digest tick (every minute: digests go out at
- * their local time) and the living-cards sweep. Idempotent, like {@link schedulePolls}.
+ * Registers the schedules that are not polls: the digest and alert ticks (every minute: digests
+ * go out at their local time) and the living-cards sweep. Idempotent, like {@link schedulePolls}.
  */
 export async function scheduleSweeps(queues: Queues): Promise<void> {
   // A long sweep must not overlap the next one on another worker: that would double HF calls.
@@ -154,6 +163,11 @@ export async function scheduleSweeps(queues: Queues): Promise<void> {
     'digest-tick',
     { every: digest.DIGEST_TICK_MS },
     { name: digest.name, data: { kind: 'tick' }, opts: scheduled },
+  );
+  await queues.alert.upsertJobScheduler(
+    'alert-tick',
+    { every: alert.ALERT_TICK_MS },
+    { name: alert.name, data: { kind: 'tick' }, opts: scheduled },
   );
   await queues.refreshCards.upsertJobScheduler(
     'refresh-cards',

@@ -6,6 +6,7 @@ import type { SlackIdentity } from './identity';
 import * as actions from './listeners/actions';
 import * as commands from './listeners/commands';
 import * as events from './listeners/events';
+import * as views from './listeners/views';
 import type { ListenerDeps } from './listeners/deps';
 
 export interface SlackAppOptions {
@@ -61,6 +62,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   commands.register(app, options.listeners);
   actions.register(app, options.listeners);
   events.register(app, options.listeners, options.identity.botUserId);
+  views.register(app, options.listeners);
   app.error(async (error) => {
     logger.error('unhandled error in a Slack listener:', error.original ?? error);
   });

@@ -64,4 +64,8 @@ export const PERMANENT_SLACK_ERRORS: Readonly<Record<string, string>> = {
   token_revoked: 'the bot token was revoked',
   missing_scope: 'the app lacks a scope it needs (reinstall it from manifest.yml)',
   restricted_action: 'a workspace setting prevents the bot from posting there',
+  // Alert DMs (conversations.open) to a member Slack cannot reach.
+  user_not_found: 'the member no longer exists',
+  user_disabled: 'the member was deactivated',
+  cannot_dm_bot: 'the member is a bot',
 };

@@ -228,6 +228,8 @@ export interface Store extends AlertStore {
   upsertPapers(papers: readonly Paper[], seenAt: Date): Promise<UpsertResult>;
   getPaper(id: string): Promise<Paper | undefined>;
   getPapers(ids: readonly string[]): Promise<Paper[]>;
+  /** Those of `ids` that Paperboy first saw at or after `since`, in the order given. */
+  firstSeenSince(ids: readonly string[], since: Date): Promise<string[]>;
 
   /**
    * Makes a channel follow a feed with these filters (replacing the ones it had). Says whether

@@ -46,6 +46,8 @@ describe('polling runs one poll at a time, however many workers there are', () =
         feeds: slowFeeds,
         enqueueAnnouncements: (items) => queues.enqueueAnnouncements(items),
         enqueueVersionNotes: (items) => queues.enqueueVersionNotes(items),
+        enqueueAlerts: (items) => queues.enqueueAlerts(items),
+        keywords: { match: async () => [] },
         // The feed is empty: no paper, no card to refresh.
         refresher: { refresh: async () => undefined },
         logger,

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { REFRESH_EVERY_MS } from '../../jobs/refresh-cards';
+import { ALERT_TICK_MS } from '../../jobs/alert';
 import { DIGEST_TICK_MS } from '../../jobs/digest';
 import { createRedisConnection, purgeKeys, waitForRedis } from '../../src/queue/connection';
 import { createQueues, schedulePolls, scheduleSweeps, type Queues } from '../../src/queue/queues';
@@ -22,7 +23,7 @@ describe('the schedules a worker registers', () => {
     await redis.quit();
   });
 
-  it('polls each source, ticks digests every minute and sweeps living cards, once each however often registered', async () => {
+  it('polls each source, ticks digests and alerts every minute and sweeps living cards, once each however often registered', async () => {
     for (let i = 0; i < 2; i += 1) {
       await schedulePolls(queues, ['hf', 'arxiv'], 900_000);
       await scheduleSweeps(queues);
@@ -37,6 +38,9 @@ describe('the schedules a worker registers', () => {
     ]);
     expect((await queues.refreshCards.getJobSchedulers()).map((s) => [s.key, s.every])).toEqual([
       ['refresh-cards', REFRESH_EVERY_MS],
+    ]);
+    expect((await queues.alert.getJobSchedulers()).map((s) => [s.key, s.every])).toEqual([
+      ['alert-tick', ALERT_TICK_MS],
     ]);
     expect(await queues.refreshCards.getGlobalConcurrency()).toBe(1);
   });

@@ -111,6 +111,15 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
         expect((await store.getPaper('2506.00001'))?.version).toBe(2);
       });
 
+      it('says which papers it first saw since a time; a refresh does not make a paper new', async () => {
+        await store.upsertPapers([minimalPaper('2506.00001')], at(0));
+        await store.upsertPapers([minimalPaper('2506.00001'), minimalPaper('2506.00002')], at(10));
+        const ids = ['2506.00002', '2506.00001', '2506.09999'];
+        expect(await store.firstSeenSince(ids, at(5))).toEqual(['2506.00002']);
+        expect(await store.firstSeenSince(ids, at(0))).toEqual(['2506.00002', '2506.00001']);
+        expect(await store.firstSeenSince([], at(0))).toEqual([]);
+      });
+
       it('accepts an empty batch', async () => {
         expect(await store.upsertPapers([], at(0))).toEqual({
           inserted: [],

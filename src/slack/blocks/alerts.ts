@@ -1,5 +1,6 @@
 import type { KnownBlock, ModalView, SectionBlock } from '@slack/types';
 import { describeAlertMode, type AlertMode } from '../../domain/alert-mode';
+import { KEYWORD_LIMITS } from '../../domain/keywords';
 import { arxivAbsUrl, type Paper } from '../../domain/paper';
 import { cutAtSentence } from '../../domain/text';
 import { escapeMrkdwn, mrkdwnLink } from '../mrkdwn';
@@ -8,11 +9,6 @@ import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS } from './ids';
 import { fit, LIMITS } from './limits';
 import { authorLine, type RenderedMessage } from './paper-card';
 
-/**
- * What a member may subscribe to, as the keyword modal and `/papers list` describe it. The parser
- * of `/papers subscribe` enforces these; here they are only shown.
- */
-export const KEYWORD_LIMITS = { count: 50, minLength: 2, maxLength: 100 } as const;
 
 /** One paper in a keyword alert. */
 export interface AlertedPaper {
@@ -22,6 +18,19 @@ export interface AlertedPaper {
   teamVotes: number;
   /** Where the paper was already posted in a channel the member is in: link there instead of repeating the card. */
   discussion?: { channelId: string; permalink?: string; replyCount?: number };
+}
+
+/**
+ * Ranks a DM's papers: Hugging Face upvotes first (what the field is reading), then the team's
+ * votes, then newest.
+ */
+export function byAlertRank(a: AlertedPaper, b: AlertedPaper): number {
+  return (
+    (b.paper.hfUpvotes ?? 0) - (a.paper.hfUpvotes ?? 0) ||
+    b.teamVotes - a.teamVotes ||
+    b.paper.publishedAt.getTime() - a.paper.publishedAt.getTime() ||
+    a.paper.id.localeCompare(b.paper.id)
+  );
 }
 
 /** Compact cards in one alert DM; the rest are behind "See all". */
@@ -260,7 +269,7 @@ export function alertMoreModal(papers: AlertedPaper[]): ModalView {
 /** The example a member can copy: every kind of keyword once. */
 export const KEYWORDS_EXAMPLE = 'tokenizer "speculative decoding" diffu* -survey author:"Name"';
 
-const KEYWORD_RULES = `Put a phrase in quotes ("speculative decoding"), use word* for words that start with it (diffu*), -word to leave out papers with a word (-survey), and author:"Name" for an author. Up to ${KEYWORD_LIMITS.count} keywords, ${KEYWORD_LIMITS.minLength}–${KEYWORD_LIMITS.maxLength} characters each.`;
+const KEYWORD_RULES = `Put a phrase in quotes ("speculative decoding"), use word* for words that start with it (diffu*), -word to leave out papers with a word (-survey), and author:"Name" for an author. Up to ${KEYWORD_LIMITS.perMember} keywords, ${KEYWORD_LIMITS.minLength}–${KEYWORD_LIMITS.maxLength} characters each.`;
 
 /**
  * The modal App Home's "Add keywords" opens. Its one input is read back as
@@ -337,11 +346,11 @@ export function keywordsMessage(
       blocks: [section(intro), context(escapeMrkdwn(KEYWORD_RULES)), section(modeText)],
     };
   }
-  const headline = `*Your keywords* (${keywords.length} of ${KEYWORD_LIMITS.count}):`;
+  const headline = `*Your keywords* (${keywords.length} of ${KEYWORD_LIMITS.perMember}):`;
   const lists = packTexts(keywords.map(keywordCode), '  ·  ', LIMITS.sectionText);
   return {
     text: fit(
-      `Your keywords (${keywords.length} of ${KEYWORD_LIMITS.count}): ${keywords.map(escapeMrkdwn).join(', ')}`,
+      `Your keywords (${keywords.length} of ${KEYWORD_LIMITS.perMember}): ${keywords.map(escapeMrkdwn).join(', ')}`,
       LIMITS.fallbackText,
     ),
     blocks: [section(headline), ...lists.map(section), section(modeText), context(HOW_TO_CHANGE)],

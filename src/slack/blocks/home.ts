@@ -20,7 +20,8 @@ import { cutAtSentence, truncate } from '../../domain/text';
 import type { TopPaper } from '../../store/store';
 import { escapeMrkdwn } from '../mrkdwn';
 import { channelMention, messagePermalink } from '../permalink';
-import { KEYWORD_LIMITS, KEYWORDS_EXAMPLE, matchedLine, packTexts, paperTitleLink } from './alerts';
+import { KEYWORD_LIMITS } from '../../domain/keywords';
+import { KEYWORDS_EXAMPLE, matchedLine, packTexts, paperTitleLink } from './alerts';
 import { ACTION_IDS, alertKeywordRemoveActionId, BLOCK_IDS } from './ids';
 import { fit, LIMITS } from './limits';
 import { HELP, type HelpEntry } from './messages';
@@ -67,7 +68,7 @@ function keywordBlocks(keywords: readonly string[]): KnownBlock[] {
   const intro =
     keywords.length === 0
       ? `You have no keywords yet. Add some and Paperboy sends you a DM when new papers match them, e.g. \`${escapeMrkdwn(KEYWORDS_EXAMPLE)}\`: a phrase in quotes, \`word*\` for a prefix, \`-word\` to leave a word out, \`author:"Name"\`.`
-      : `${plural(keywords.length, 'keyword', 'keywords')} of ${KEYWORD_LIMITS.count}. Click one to remove it.${keywords.length >= KEYWORD_LIMITS.count ? ' Remove one to add another.' : ''}`;
+      : `${plural(keywords.length, 'keyword', 'keywords')} of ${KEYWORD_LIMITS.perMember}. Click one to remove it.${keywords.length >= KEYWORD_LIMITS.perMember ? ' Remove one to add another.' : ''}`;
   const blocks: KnownBlock[] = [
     {
       type: 'section',

@@ -298,6 +298,19 @@ export class SqliteStore implements Store {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
+  async firstSeenSince(ids: readonly string[], since: Date): Promise<string[]> {
+    const seen = new Set(
+      this.db
+        .prepare(
+          `SELECT id FROM papers
+           WHERE id IN (SELECT value FROM json_each(?)) AND first_seen_at >= ?`,
+        )
+        .pluck()
+        .all(JSON.stringify(ids), since.getTime()) as string[],
+    );
+    return ids.filter((id) => seen.has(id));
+  }
+
   async follow(
     channel: ChannelRef,
     feed: FeedId,

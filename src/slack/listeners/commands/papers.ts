@@ -4,6 +4,7 @@ import { helpMessage } from '../../blocks/messages';
 import type { RenderedMessage } from '../../blocks/paper-card';
 import { answerAfterAck } from '../after-ack';
 import type { ListenerDeps } from '../deps';
+import { alertsCommand, listCommand, subscribeCommand, unsubscribeCommand } from './alerts';
 import { followCommand, unfollowCommand } from './follow';
 import type { CommandRequest } from './request';
 import { searchCommand } from './search';
@@ -35,6 +36,9 @@ type Handler = (
 const QUICK: Readonly<Record<string, Handler>> = {
   follow: followCommand,
   unfollow: unfollowCommand,
+  subscribe: subscribeCommand,
+  unsubscribe: unsubscribeCommand,
+  list: listCommand,
   help: async () => helpMessage(),
   '': async () => helpMessage(),
 };
@@ -44,6 +48,7 @@ const AFTER_ACK: Readonly<Record<string, Handler>> = {
   search: searchCommand,
   share: shareCommand,
   top: topCommand,
+  alerts: alertsCommand,
 };
 
 /** `/papers …`: routes a subcommand to its handler; an unknown one gets the help. */
