@@ -1,4 +1,4 @@
-import { UnrecoverableError, type Job, type JobsOptions } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job, type JobsOptions } from 'bullmq';
 import type { WebClient } from '@slack/web-api';
 import { dueAlertPeriod, periodStartsAt } from '../src/domain/alert-mode';
 import type { Clock } from '../src/domain/clock';
@@ -70,6 +70,8 @@ export type AlertResult = { queued: number } | { sent: number };
 
 /** A run's lock in the post-lock space: one sender per member at a time. */
 const ALERT_LOCK_ID = 'alerts';
+/** How soon a send that found another under way for the same member looks again. */
+const LOCKED_RETRY_MS = 1_000;
 /** Runs one job may send: a run left unposted by a crash, then its own. */
 const RUNS_PER_JOB = 3;
 
