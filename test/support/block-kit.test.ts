@@ -163,6 +163,176 @@ describe('validateView', () => {
   });
 });
 
+describe('validateView for modals and their inputs', () => {
+  const plain = (t: string) => text(t, 'plain_text');
+  const option = (label: string, value = label.toLowerCase()) => ({ text: plain(label), value });
+  const input = (element: Record<string, unknown>, blockId = 'b') => ({
+    type: 'input',
+    block_id: blockId,
+    label: plain('Label'),
+    element,
+  });
+  const select = (extra: Record<string, unknown> = {}) => ({
+    type: 'static_select',
+    action_id: 'mode',
+    placeholder: plain('Pick one'),
+    options: [option('Instant'), option('Daily'), option('Off')],
+    ...extra,
+  });
+  const modal = (blocks: unknown[], extra: Record<string, unknown> = {}) => ({
+    type: 'modal',
+    callback_id: 'alerts',
+    title: plain('Keyword alerts'),
+    submit: plain('Save'),
+    blocks,
+    ...extra,
+  });
+
+  /** An alerts form: every input element type the app's modals use, all within limits. */
+  const form = modal([
+    input({ type: 'plain_text_input', action_id: 'keywords', multiline: true, max_length: 3000 }),
+    input(select({ initial_option: option('Daily') }), 'mode'),
+    input({ type: 'timepicker', action_id: 'time', initial_time: '09:00' }, 'time'),
+    {
+      type: 'actions',
+      elements: [
+        select({ action_id: 'day' }),
+        { type: 'timepicker', action_id: 'at' },
+        { ...btn('Reset'), action_id: 'reset' },
+      ],
+    },
+  ]);
+
+  it('accepts a form within every limit, and empty callback_id and private_metadata', () => {
+    expect(validateView(form)).toEqual([]);
+    expect(validateView({ ...form, callback_id: '', private_metadata: '' })).toEqual([]);
+    // Slack echoes `close: null` in the views it returns: sending one back is fine.
+    expect(validateView({ ...form, close: null })).toEqual([]);
+  });
+
+  it.each([
+    ['no title', { title: undefined }, 'missing required field: title [json-pointer:/view/title]'],
+    [
+      'a mrkdwn title',
+      { title: text('Alerts') },
+      'must be one of: plain_text [json-pointer:/view/title/type]',
+    ],
+    [
+      'a 25-character submit',
+      { submit: plain('s'.repeat(25)) },
+      'must be less than 25 characters [json-pointer:/view/submit/text]',
+    ],
+    [
+      'a 25-character close',
+      { close: plain('c'.repeat(25)) },
+      'must be less than 25 characters [json-pointer:/view/close/text]',
+    ],
+    [
+      'inputs without a submit button',
+      { submit: undefined },
+      'must provide submit when the view has input blocks [json-pointer:/view/submit]',
+    ],
+    [
+      'a 256-character callback_id',
+      { callback_id: 'c'.repeat(256) },
+      'must be less than 256 characters [json-pointer:/view/callback_id]',
+    ],
+    [
+      '3001 characters of private_metadata',
+      { private_metadata: 'm'.repeat(3001) },
+      'must be less than 3001 characters [json-pointer:/view/private_metadata]',
+    ],
+  ])('reports %s', (_name, change, error) => {
+    expect(validateView({ ...form, ...change })).toEqual([error]);
+  });
+
+  it('allows 100 blocks in a modal, not 101', () => {
+    const blocks = Array.from({ length: 101 }, () => ({ type: 'divider' }));
+    expect(validateView(modal(blocks.slice(1)))).toEqual([]);
+    expect(validateView(modal(blocks))).toEqual([
+      'no more than 100 items allowed [json-pointer:/view/blocks]',
+    ]);
+  });
+
+  it.each([
+    [
+      'a button in an input block',
+      input(btn('b')),
+      'unsupported element type in an input block: button [json-pointer:/view/blocks/0/element/type]',
+    ],
+    [
+      'an input block without an element',
+      { type: 'input', label: plain('L') },
+      'missing required field: element [json-pointer:/view/blocks/0/element]',
+    ],
+    [
+      'a select with both options and option_groups',
+      input(select({ option_groups: [] })),
+      'must provide exactly one of options or option_groups [json-pointer:/view/blocks/0/element]',
+    ],
+    [
+      'a select with 101 options',
+      input(select({ options: Array.from({ length: 101 }, (_, i) => option(`o${i}`)) })),
+      'no more than 100 items allowed [json-pointer:/view/blocks/0/element/options]',
+    ],
+    [
+      'a 76-character option',
+      input(select({ options: [option('o'.repeat(76), 'o')] })),
+      'must be less than 76 characters [json-pointer:/view/blocks/0/element/options/0/text/text]',
+    ],
+    [
+      'a 151-character option value',
+      input(select({ options: [option('O', 'v'.repeat(151))] })),
+      'must be less than 151 characters [json-pointer:/view/blocks/0/element/options/0/value]',
+    ],
+    [
+      'an initial option that is not an option',
+      input(select({ initial_option: option('Weekly') })),
+      'must match one of the options [json-pointer:/view/blocks/0/element/initial_option]',
+    ],
+    [
+      'a grouped select with a mrkdwn label',
+      input(
+        select({
+          options: undefined,
+          option_groups: [{ label: text('G'), options: [option('A')] }],
+        }),
+      ),
+      'must be one of: plain_text [json-pointer:/view/blocks/0/element/option_groups/0/label/type]',
+    ],
+    [
+      'a 12-hour initial time',
+      input({ type: 'timepicker', action_id: 't', initial_time: '9:00 AM' }),
+      'must be a time in the format HH:mm [json-pointer:/view/blocks/0/element/initial_time]',
+    ],
+    [
+      'a 151-character placeholder',
+      input({ type: 'plain_text_input', action_id: 'k', placeholder: plain('p'.repeat(151)) }),
+      'must be less than 151 characters [json-pointer:/view/blocks/0/element/placeholder/text]',
+    ],
+    [
+      'a max_length over 3000',
+      input({ type: 'plain_text_input', action_id: 'k', max_length: 3001 }),
+      'must be an integer from 0 to 3000 [json-pointer:/view/blocks/0/element/max_length]',
+    ],
+  ])('reports %s', (_name, block, error) => {
+    expect(validateView(modal([block]))).toEqual([error]);
+  });
+
+  it('checks selects and timepickers in actions blocks too', () => {
+    const blocks = [
+      {
+        type: 'actions',
+        elements: [select({ options: [] }), { type: 'timepicker', initial_time: '25:00' }],
+      },
+    ];
+    expect(validateBlocks(blocks, 'home')).toEqual([
+      'must provide at least 1 item [json-pointer:/blocks/0/elements/0/options]',
+      'must be a time in the format HH:mm [json-pointer:/blocks/0/elements/1/initial_time]',
+    ]);
+  });
+});
+
 describe('blocksTextLength', () => {
   it('counts text across text objects, fields and elements', () => {
     const blocks = [

@@ -4,7 +4,12 @@ import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ErrorCode, LogLevel, WebClient, type WebAPIPlatformError } from '@slack/web-api';
 import { WebSocket } from 'ws';
-import { SlackEmulator, type EphemeralMessage, type PostedMessage } from './slack-emulator';
+import {
+  SlackEmulator,
+  timeZoneInfo,
+  type EphemeralMessage,
+  type PostedMessage,
+} from './slack-emulator';
 
 const section = (text: string, blockId?: string) => ({
   type: 'section',
@@ -233,6 +238,131 @@ describe('Web API through the real WebClient', () => {
     const unfurls = { 'https://arxiv.org/abs/2401.00001': { blocks: [section('A paper')] } };
     await client.chat.unfurl({ channel: 'C1', ts: '1700000000.000100', unfurls });
     expect(emulator.unfurls()).toEqual([{ channel: 'C1', ts: '1700000000.000100', unfurls }]);
+  });
+});
+
+describe('time zones in users.info', () => {
+  const JANUARY = new Date('2025-01-15T12:00:00Z');
+  const JULY = new Date('2025-07-15T12:00:00Z');
+
+  it.each([
+    ['America/New_York', JANUARY, -18_000, 'Eastern Standard Time'],
+    ['America/New_York', JULY, -14_400, 'Eastern Daylight Time'],
+    ['Europe/Berlin', JANUARY, 3600, 'Central European Time'],
+    ['Europe/Berlin', JULY, 7200, 'Central European Summer Time'],
+    ['Asia/Kathmandu', JULY, 20_700, 'Nepal Time'],
+    ['America/St_Johns', JANUARY, -12_600, 'Newfoundland Standard Time'],
+    ['UTC', JULY, 0, 'Coordinated Universal Time'],
+  ])('gives %s at %s an offset of %i s (%s)', (tz, at, offset, label) => {
+    expect(timeZoneInfo(tz, at)).toEqual({ tz, tz_label: label, tz_offset: offset });
+  });
+
+  it('follows the clock across a DST change (New York, 2 a.m. on 9 March 2025)', () => {
+    expect(timeZoneInfo('America/New_York', new Date('2025-03-09T06:59:59Z')).tz_offset).toBe(
+      -18_000,
+    );
+    expect(timeZoneInfo('America/New_York', new Date('2025-03-09T07:00:00Z')).tz_offset).toBe(
+      -14_400,
+    );
+  });
+
+  it('answers each user in their own zone, Europe/Berlin by default', async () => {
+    let now = JANUARY;
+    const zoned = await SlackEmulator.start({ now: () => now });
+    try {
+      const web = new WebClient(zoned.token, {
+        slackApiUrl: zoned.apiUrl,
+        retryConfig: { retries: 0 },
+      });
+      zoned.setUserTimeZone('U0NYC', 'America/New_York');
+      expect((await web.users.info({ user: 'U0NYC' })).user).toMatchObject({
+        id: 'U0NYC',
+        tz: 'America/New_York',
+        tz_label: 'Eastern Standard Time',
+        tz_offset: -18_000,
+      });
+      expect((await web.users.info({ user: 'U0BERLIN' })).user).toMatchObject({
+        tz: 'Europe/Berlin',
+        tz_label: 'Central European Time',
+        tz_offset: 3600,
+      });
+      now = JULY;
+      expect((await web.users.info({ user: 'U0NYC' })).user?.tz_offset).toBe(-14_400);
+      expect((await web.users.info({ user: 'U0BERLIN' })).user?.tz_offset).toBe(7200);
+      expect(() => zoned.setUserTimeZone('U0X', 'Mars/Olympus_Mons')).toThrow(RangeError);
+      // reset() forgets the zones set.
+      zoned.reset();
+      expect((await web.users.info({ user: 'U0NYC' })).user?.tz).toBe('Europe/Berlin');
+    } finally {
+      await zoned.close();
+    }
+  });
+});
+
+describe('conversations.members and DMs', () => {
+  const people = Array.from({ length: 250 }, (_, i) => `U${String(i).padStart(4, '0')}`);
+
+  it('pages members 100 at a time by default, with an opaque cursor', async () => {
+    emulator.setChannelMembers('C0ML', people);
+    const first = await client.conversations.members({ channel: 'C0ML' });
+    expect(first.members).toEqual(people.slice(0, 100));
+    const cursor = first.response_metadata?.next_cursor;
+    expect(cursor).toMatch(/^[A-Za-z0-9+/=]+$/);
+    const pages: string[][] = [];
+    for await (const page of client.paginate('conversations.members', {
+      channel: 'C0ML',
+      limit: 40,
+    })) {
+      pages.push((page as unknown as { members: string[] }).members);
+    }
+    expect(pages.map((p) => p.length)).toEqual([40, 40, 40, 40, 40, 40, 10]);
+    expect(pages.flat()).toEqual(people);
+    const last = await client.conversations.members({ channel: 'C0ML', limit: 1000 });
+    expect(last.members).toHaveLength(250);
+    expect(last.response_metadata?.next_cursor).toBe('');
+  });
+
+  it('answers channel_not_found and invalid_cursor, and lists posters or DM parties otherwise', async () => {
+    const raw = (args: Record<string, unknown>) => api('conversations.members', args);
+    expect((await raw({ channel: 'C0NOWHERE' })).json).toEqual({
+      ok: false,
+      error: 'channel_not_found',
+    });
+    expect((await raw({})).json.error).toBe('channel_not_found');
+    emulator.setChannelMembers('C0ML', ['U1', 'U2']);
+    expect((await raw({ channel: 'C0ML', cursor: 'bm9wZQ==' })).json.error).toBe('invalid_cursor');
+    // Never set: a channel the app posted in lists the bot; a DM, its user and the bot.
+    await client.chat.postMessage({ channel: 'C0POSTED', text: 'hi' });
+    expect((await raw({ channel: 'C0POSTED' })).json.members).toEqual(['U0PAPERBOY']);
+    expect((await raw({ channel: 'DU0ALICE' })).json.members).toEqual(['U0ALICE', 'U0PAPERBOY']);
+    emulator.setChannelMembers('C0EMPTY', []);
+    expect((await raw({ channel: 'C0EMPTY' })).json).toEqual({
+      ok: true,
+      members: [],
+      response_metadata: { next_cursor: '' },
+    });
+  });
+
+  it('keeps a DM posted to a user id in the channel conversations.open names, metadata included', async () => {
+    const metadata = { event_type: 'keyword_alert', event_payload: { paper_id: '2401.00001' } };
+    await client.chat.postMessage({ channel: 'U0ALICE', text: 'First alert', metadata });
+    const opened = await client.conversations.open({ users: 'U0ALICE' });
+    const dm = opened.channel!.id!;
+    expect(dm).toBe('DU0ALICE');
+    await client.chat.postMessage({ channel: dm, text: 'Second alert' });
+    await client.chat.postMessage({ channel: 'U0BOB', text: 'For Bob' });
+
+    const history = await client.conversations.history({ channel: dm, include_all_metadata: true });
+    expect(history.messages?.map((m) => [m.text, m.metadata])).toEqual([
+      ['Second alert', undefined],
+      ['First alert', metadata],
+    ]);
+    expect(emulator.directMessages('U0ALICE').map((m) => [m.channel, m.text])).toEqual([
+      ['DU0ALICE', 'First alert'],
+      ['DU0ALICE', 'Second alert'],
+    ]);
+    expect(emulator.directMessages('U0ALICE')[0]?.metadata).toEqual(metadata);
+    expect(emulator.directMessages('U0CAROL')).toEqual([]);
   });
 });
 

@@ -29,6 +29,12 @@ export interface SlackEmulatorOptions {
   appUrl?: string;
   /** Paces `chat.postMessage` per channel (token bucket) with 429 + `Retry-After`; off by default. */
   channelRateLimit?: { perSecond: number; burst: number };
+  /**
+   * The clock for `users.info` time zone offsets and `trigger_id` lifetimes (3 s); default the real
+   * one. Message timestamps and request signatures always use the real clock (Bolt checks
+   * signatures against its own).
+   */
+  now?: () => Date;
 }
 
 /** A message as the channel currently shows it (updates applied). */
@@ -112,13 +118,24 @@ export interface SlashCommandInput {
   teamId?: string;
 }
 
-/** A button click as `sendBlockAction` and `socketBlockAction` send it. */
+/**
+ * A click or choice as `sendBlockAction` and `socketBlockAction` send it: on a message
+ * (`channelId` and `messageTs`), on the user's published Home tab (`fromHome`), or in one of their
+ * open modals (`viewId`).
+ */
 export interface BlockActionInput {
   userId: string;
   actionId: string;
-  value: string;
-  channelId: string;
-  messageTs: string;
+  /**
+   * What was chosen, read by the element's type: a button's `value` (default: the button's own),
+   * a `static_select`/`radio_buttons`/`overflow` option's value (sent as `selected_option` with
+   * the option's text), a `timepicker`'s `HH:MM` (`selected_time`), a `datepicker`'s `YYYY-MM-DD`.
+   */
+  value?: string;
+  /** Required for a click on a message; absent for a click in a view. */
+  channelId?: string;
+  /** Required for a click on a message; absent for a click in a view. */
+  messageTs?: string;
   blockId?: string;
   teamId?: string;
   /**
@@ -126,7 +143,77 @@ export interface BlockActionInput {
    * has `container.is_ephemeral: true` and no `message`, and its response_url acts on that ephemeral.
    */
   ephemeral?: boolean;
+  /**
+   * The click is on the user's Home tab as last published (`homeView(userId)`; an error when none
+   * was): `container: {type: 'view', view_id}`, the view with `type: 'home'`, and no `message`,
+   * `channel` or `response_url`, like Slack.
+   */
+  fromHome?: boolean;
+  /**
+   * The click is in this open modal of the user's (`openModals(userId)`), or on their Home tab when
+   * it is its id: `container: {type: 'view', view_id}` and the view with its state.
+   */
+  viewId?: string;
+  /**
+   * The element's type when the emulator cannot find the element by `actionId` (a message it never
+   * saw); otherwise taken from the element. Default `button`.
+   */
+  elementType?: string;
 }
+
+/**
+ * A view as Slack stores and returns it (`views.open`/`update`/`push`/`publish`) and sends it in
+ * payloads: the app's view plus `id`, `hash`, `state`, ids and defaults (`callback_id: ''`, …);
+ * blocks without a `block_id` get one, as Slack gives them.
+ */
+export type SlackView = Record<string, unknown> & {
+  id: string;
+  type: string;
+  hash: string;
+  callback_id: string;
+  private_metadata: string;
+  blocks: unknown[];
+  state: { values: Record<string, Record<string, unknown>> };
+  root_view_id: string | null;
+  previous_view_id: string | null;
+};
+
+/** A modal submission as `sendViewSubmission` and `socketViewSubmission` send it. */
+export interface ViewSubmissionInput {
+  userId: string;
+  /** One of `openModals(userId)`: the top one, the only one a user can submit. */
+  viewId: string;
+  /**
+   * What the user entered, `{[blockId]: {[actionId]: value}}`, typed from each element: a
+   * `plain_text_input`'s text (`value`), a `static_select`/`radio_buttons` option's value
+   * (`selected_option`), a `timepicker`'s `HH:MM` (`selected_time`), a `datepicker`'s date, a user
+   * or conversation id, or a list of values for multi-selects and checkboxes. Inputs not named keep
+   * their initial value or are sent empty (`null`), like Slack; a required one left empty, or a
+   * name the modal does not have, is an error, as Slack's client would not submit it.
+   */
+  values?: Record<string, Record<string, string | readonly string[]>>;
+  teamId?: string;
+}
+
+/** What the app's answer to a `view_submission` did to the modal. */
+export interface ViewSubmissionOutcome {
+  /**
+   * The app's `response_action`: `errors` (the modal stays open, see `errors`), `update` (it is
+   * replaced, same id), `push` (a view is pushed on it), `clear` (every modal of the user closes);
+   * undefined for an empty ack, which closes the submitted view (the one under it, if any, shows).
+   */
+  responseAction?: string;
+  /** With `errors`: the app's messages by input `block_id`. */
+  errors?: Record<string, string>;
+  /**
+   * Why Slack would refuse the answer (an invalid `update` view: `invalid_arguments`;
+   * `push_limit_reached`; errors naming no input block), leaving the modal as it was.
+   */
+  ackError?: string;
+}
+
+/** `sendViewSubmission`'s answer: the app's HTTP answer and what it did to the modal. */
+export type ViewSubmissionResult = AppResponse & ViewSubmissionOutcome;
 
 /** The app's ack of a Socket Mode envelope: `payload` is what it passed to `ack()`. */
 export interface SocketAck {
@@ -182,6 +269,16 @@ const MAX_BLOCKS_TEXT = 12_000;
 const MAX_TEXT = 40_000;
 /** Slack accepts at most 5 posts to one response_url. */
 const RESPONSE_URL_USES = 5;
+/** A trigger_id opens a view within 3 seconds of the interaction that carried it, once. */
+const TRIGGER_LIFETIME_MS = 3000;
+/** A user's modal stack holds at most 3 views (`push_limit_reached`). */
+const MAX_MODAL_STACK = 3;
+/** Slack refuses views over 250 kB with `view_too_large`. */
+const MAX_VIEW_BYTES = 250_000;
+const DEFAULT_TIME_ZONE = 'Europe/Berlin';
+/** `conversations.members` pages: 100 by default, at most 1000. */
+const DEFAULT_MEMBERS_LIMIT = 100;
+const MAX_MEMBERS_LIMIT = 1000;
 
 const ok = (body: Args = {}): Reply => ({ status: 200, body: { ok: true, ...body } });
 const fail = (error: string, extra: Args = {}): Reply => ({
@@ -193,6 +290,12 @@ const rateLimited = (retryAfter: number): Reply => ({
   headers: { 'retry-after': String(retryAfter) },
   body: { ok: false, error: 'ratelimited' },
 });
+/** A view Slack refuses, with its reasons like the Web API gives them. */
+const invalidView = (errors: string[]): Reply =>
+  fail('invalid_arguments', {
+    errors,
+    response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) },
+  });
 const invalidBlocks = (errors: string[]): Reply =>
   fail('invalid_blocks', {
     errors,
@@ -247,27 +350,202 @@ function parseArgs(raw: string, contentType = ''): Args | undefined {
   return args;
 }
 
-/** The time zone offset of Europe/Berlin now, in seconds (3600 in winter, 7200 in summer). */
-function berlinOffsetSeconds(): number {
-  const part = new Intl.DateTimeFormat('en-US', {
-    timeZone: 'Europe/Berlin',
-    timeZoneName: 'shortOffset',
-  })
-    .formatToParts(new Date())
-    .find((p) => p.type === 'timeZoneName');
-  const hours = /GMT([+-]\d+)/.exec(part?.value ?? '')?.[1];
-  return hours === undefined ? 3600 : Number(hours) * 3600;
+function timeZoneName(tz: string, at: Date, style: 'long' | 'longOffset'): string {
+  return (
+    new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: style })
+      .formatToParts(at)
+      .find((p) => p.type === 'timeZoneName')?.value ?? ''
+  );
 }
 
-/** The block and text of the element with that action_id, to make action payloads realistic. */
+/**
+ * A time zone as `users.info` shows it at the instant `at`: the IANA name, its name in words
+ * (`Eastern Standard Time`, `Central European Summer Time`) and its offset from UTC in seconds
+ * (`-18000`, `7200`), daylight saving time included. An unknown zone throws a RangeError.
+ */
+export function timeZoneInfo(
+  tz: string,
+  at: Date,
+): { tz: string; tz_label: string; tz_offset: number } {
+  // `GMT-05:00`, `GMT+05:45`, and `GMT` alone for UTC on some ICU versions.
+  const offset = /GMT([+-])(\d{2}):(\d{2})/.exec(timeZoneName(tz, at, 'longOffset'));
+  const seconds = offset
+    ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 3600 + Number(offset[3]) * 60)
+    : 0;
+  // ICU says "Central European Standard Time" where Slack says "Central European Time".
+  const label = timeZoneName(tz, at, 'long').replace(/ European Standard Time$/, ' European Time');
+  return { tz, tz_label: label, tz_offset: seconds };
+}
+
+/** Every element in blocks that can carry an action_id: actions, accessories, input elements. */
+function elementsOf(block: Args): unknown[] {
+  return [...(Array.isArray(block.elements) ? block.elements : []), block.accessory, block.element];
+}
+
+/** The element with that action_id and its block, to make action payloads realistic. */
 function findAction(blocks: unknown[] | undefined, actionId: string) {
   for (const block of blocks ?? []) {
     if (!isObj(block)) continue;
-    const elements = [...(Array.isArray(block.elements) ? block.elements : []), block.accessory];
-    const hit = elements.find((e) => isObj(e) && e.action_id === actionId);
-    if (isObj(hit)) return { blockId: str(block.block_id), text: hit.text };
+    const hit = elementsOf(block).find((e) => isObj(e) && e.action_id === actionId);
+    if (isObj(hit)) return { blockId: str(block.block_id), text: hit.text, element: hit };
   }
   return undefined;
+}
+
+/**
+ * Where each stateful element keeps its choice in `state.values` and in a `block_actions` action:
+ * the field, the element's field for its initial choice, and what the choice is.
+ */
+const STATE_FIELDS: Record<
+  string,
+  { field: string; initial: string; kind: 'string' | 'option' | 'options' | 'strings' }
+> = {
+  plain_text_input: { field: 'value', initial: 'initial_value', kind: 'string' },
+  number_input: { field: 'value', initial: 'initial_value', kind: 'string' },
+  email_text_input: { field: 'value', initial: 'initial_value', kind: 'string' },
+  url_text_input: { field: 'value', initial: 'initial_value', kind: 'string' },
+  static_select: { field: 'selected_option', initial: 'initial_option', kind: 'option' },
+  external_select: { field: 'selected_option', initial: 'initial_option', kind: 'option' },
+  radio_buttons: { field: 'selected_option', initial: 'initial_option', kind: 'option' },
+  multi_static_select: { field: 'selected_options', initial: 'initial_options', kind: 'options' },
+  multi_external_select: { field: 'selected_options', initial: 'initial_options', kind: 'options' },
+  checkboxes: { field: 'selected_options', initial: 'initial_options', kind: 'options' },
+  timepicker: { field: 'selected_time', initial: 'initial_time', kind: 'string' },
+  datepicker: { field: 'selected_date', initial: 'initial_date', kind: 'string' },
+  users_select: { field: 'selected_user', initial: 'initial_user', kind: 'string' },
+  multi_users_select: { field: 'selected_users', initial: 'initial_users', kind: 'strings' },
+  conversations_select: {
+    field: 'selected_conversation',
+    initial: 'initial_conversation',
+    kind: 'string',
+  },
+  multi_conversations_select: {
+    field: 'selected_conversations',
+    initial: 'initial_conversations',
+    kind: 'strings',
+  },
+  channels_select: { field: 'selected_channel', initial: 'initial_channel', kind: 'string' },
+  multi_channels_select: {
+    field: 'selected_channels',
+    initial: 'initial_channels',
+    kind: 'strings',
+  },
+};
+
+/** The option of a select, radio group, checkbox group or overflow whose value is `value`. */
+function optionFor(element: Args, value: string): Args {
+  const groups = Array.isArray(element.option_groups) ? element.option_groups : [];
+  const options = [
+    ...(Array.isArray(element.options) ? element.options : []),
+    ...groups.flatMap((g) => (isObj(g) && Array.isArray(g.options) ? g.options : [])),
+  ];
+  // External selects load their options from the app: any value goes.
+  if (options.length === 0) return { text: { type: 'plain_text', text: value }, value };
+  const hit = options.find((o) => isObj(o) && o.value === value);
+  if (!isObj(hit)) {
+    const known = options.map((o) => (isObj(o) ? String(o.value) : '?')).join(', ');
+    throw new Error(
+      `SlackEmulator: ${String(element.action_id)} has no option with value "${value}" (it has ${known})`,
+    );
+  }
+  return { text: hit.text, value };
+}
+
+/**
+ * A stateful element's choice as Slack sends it: `{type, value}`, `{type, selected_option}`,
+ * `{type, selected_time}`, …; with `value` undefined, its initial choice or empty (`null`, `[]`).
+ * Undefined for elements without state (buttons, overflows).
+ */
+function elementState(
+  element: Args,
+  value: string | readonly string[] | undefined,
+): Args | undefined {
+  const type = String(element.type);
+  const spec = STATE_FIELDS[type];
+  if (!spec) return undefined;
+  const many = spec.kind === 'options' || spec.kind === 'strings';
+  let choice: unknown;
+  if (value === undefined) {
+    choice = element[spec.initial] ?? (many ? [] : null);
+  } else {
+    const values: readonly string[] = typeof value === 'string' ? [value] : value;
+    if (type === 'timepicker' && !values.every((v) => /^([01]\d|2[0-3]):[0-5]\d$/.test(v))) {
+      throw new Error(`SlackEmulator: a timepicker sends HH:MM, not "${values.join(', ')}"`);
+    }
+    const typed = values.map((v) =>
+      spec.kind === 'option' || spec.kind === 'options' ? optionFor(element, v) : v,
+    );
+    choice = many ? typed : typed[0];
+  }
+  return { type, [spec.field]: choice };
+}
+
+/** Whether an element's state holds nothing: what a required input may not be on submit. */
+function isEmptyState(state: Args): boolean {
+  const choice = Object.entries(state).find(([key]) => key !== 'type')?.[1];
+  return choice === null || choice === '' || (Array.isArray(choice) && choice.length === 0);
+}
+
+/**
+ * `state.values` of a view: for a submission (`strict`) every input block, with the given values,
+ * initial ones or empty ones, refusing names the view lacks and empty required inputs; for a click,
+ * the stateful elements that have a given or initial choice.
+ */
+function stateValues(
+  blocks: unknown[],
+  given: Record<string, Record<string, string | readonly string[]>>,
+  strict: boolean,
+): Record<string, Record<string, unknown>> {
+  const values: Record<string, Record<string, unknown>> = {};
+  const unused = new Set(
+    Object.entries(given).flatMap(([b, actions]) => Object.keys(actions).map((a) => `${b}/${a}`)),
+  );
+  for (const block of blocks) {
+    if (!isObj(block)) continue;
+    const blockId = String(block.block_id);
+    for (const element of elementsOf(block)) {
+      if (!isObj(element) || typeof element.action_id !== 'string') continue;
+      const value = given[blockId]?.[element.action_id];
+      unused.delete(`${blockId}/${element.action_id}`);
+      const state = elementState(element, value);
+      if (!state) continue;
+      const isInput = block.type === 'input';
+      if (strict && isInput && block.optional !== true && isEmptyState(state)) {
+        throw new Error(
+          `SlackEmulator: the required input ${blockId}/${element.action_id} is empty: ` +
+            "Slack's client would not submit the modal",
+        );
+      }
+      if (strict ? isInput || value !== undefined : value !== undefined || !isEmptyState(state)) {
+        values[blockId] = { ...values[blockId], [element.action_id]: state };
+      }
+    }
+  }
+  if (unused.size > 0) {
+    throw new Error(`SlackEmulator: the view has no element ${[...unused].join(', ')}`);
+  }
+  return values;
+}
+
+/** Blocks as Slack stores them: a `block_id` on every block, an `action_id` on every element. */
+function withIds(blocks: unknown): unknown[] {
+  if (!Array.isArray(blocks)) return [];
+  return blocks.map((block) => {
+    if (!isObj(block)) return block;
+    const fill = (element: unknown) =>
+      isObj(element) && element.type !== 'image' && element.action_id === undefined
+        ? { ...element, action_id: hex(3) }
+        : element;
+    return {
+      ...block,
+      block_id: block.block_id ?? hex(3),
+      ...(Array.isArray(block.elements) && block.type === 'actions'
+        ? { elements: block.elements.map(fill) }
+        : {}),
+      ...(block.accessory !== undefined ? { accessory: fill(block.accessory) } : {}),
+      ...(block.element !== undefined ? { element: fill(block.element) } : {}),
+    };
+  });
 }
 
 /** Emulates the parts of Slack Paperboy uses; see `SlackEmulatorOptions` and the method docs. */
@@ -291,6 +569,14 @@ export class SlackEmulator extends EventEmitter {
   private readonly responseTargets = new Map<string, ResponseTarget>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private lastTsMicros = 0;
+  private userTimeZones = new Map<string, string>();
+  private channelMembers = new Map<string, string[]>();
+  /** Every trigger_id sent to the app: whose interaction it came from, when, and if exchanged. */
+  private triggers = new Map<string, { userId: string; issuedAt: number; used: boolean }>();
+  /** Each user's open modals, root first: the last one is the one they see. */
+  private modalStacks = new Map<string, SlackView[]>();
+  /** Each user's Home tab as last published; its id stays the same across publishes. */
+  private homeViews = new Map<string, SlackView>();
   // Socket Mode: `clients` tracks the open connections; tickets are single-use, like Slack's.
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly tickets = new Set<string>();
@@ -376,9 +662,50 @@ export class SlackEmulator extends EventEmitter {
     return [...this.unfurlLog];
   }
 
-  /** Views published with `views.publish`, in order. */
+  /** Views published with `views.publish`, in order, as the app sent them. */
   views(userId?: string): Array<{ userId: string; view: Record<string, unknown> }> {
     return this.viewLog.filter((v) => userId === undefined || v.userId === userId);
+  }
+
+  /**
+   * The user's Home tab as Slack holds it after the last `views.publish` (with `id`, `hash`, block
+   * ids, …): what a click on it (`fromHome`) carries. Undefined when nothing was published.
+   */
+  homeView(userId: string): SlackView | undefined {
+    const view = this.homeViews.get(userId);
+    return view ? structuredClone(view) : undefined;
+  }
+
+  /**
+   * The user's open modals, root first and the one they see last: opened by `views.open`, changed
+   * by `views.update`/`views.push`, closed by a submission the app acks empty or with `clear`.
+   */
+  openModals(userId: string): SlackView[] {
+    return structuredClone(this.modalStacks.get(userId) ?? []);
+  }
+
+  /**
+   * Sets the time zone `users.info` reports for a user (an IANA name such as `America/New_York`;
+   * an unknown one throws). Users without one are in Europe/Berlin.
+   */
+  setUserTimeZone(userId: string, tz: string): void {
+    timeZoneInfo(tz, this.now()); // throws a RangeError for a zone Intl does not know
+    this.userTimeZones.set(userId, tz);
+  }
+
+  /**
+   * Sets who `conversations.members` lists for a channel, in this order. Real Slack lists the bot
+   * too when it is in the channel: include `botUserId` to check the app skips itself. Without
+   * this, a channel the app has posted to lists its posters (the bot), a DM (`D` + user id) its
+   * user and the bot, and any other channel is `channel_not_found`.
+   */
+  setChannelMembers(channelId: string, userIds: readonly string[]): void {
+    this.channelMembers.set(channelId, [...userIds]);
+  }
+
+  /** The messages in the app's DM with a user (channel `D` + user id), as `messages()` shows them. */
+  directMessages(userId: string): PostedMessage[] {
+    return this.messages(`D${userId}`);
   }
 
   /** Polls `probe` until it returns something truthy; rejects after `timeoutMs` (default 5000). */
@@ -431,8 +758,16 @@ export class SlackEmulator extends EventEmitter {
     this.faults.set(method, queue);
   }
 
-  /** Forgets messages, calls, posts, faults and rate-limit state. */
+  /**
+   * Forgets messages, calls, posts, faults and rate-limit state, and the time zones, channel
+   * members, trigger_ids, modals and Home tabs.
+   */
   reset(): void {
+    this.userTimeZones = new Map();
+    this.channelMembers = new Map();
+    this.triggers = new Map();
+    this.modalStacks = new Map();
+    this.homeViews = new Map();
     this.store = [];
     this.callLog = [];
     this.responsePosts = [];
@@ -492,12 +827,30 @@ export class SlackEmulator extends EventEmitter {
   }
 
   /**
-   * Sends a button click (`block_actions`) on a message, carrying the stored message when known;
-   * with `ephemeral`, on an ephemeral message (no `message` in the payload, like Slack).
+   * Sends a click or choice (`block_actions`) on a message, carrying the stored message when known;
+   * with `ephemeral`, on an ephemeral message (no `message` in the payload, like Slack); with
+   * `fromHome` or `viewId`, in the user's Home tab or open modal. Each carries a fresh trigger_id
+   * that `views.open` accepts for 3 s.
    */
   async sendBlockAction(input: BlockActionInput): Promise<AppResponse> {
     const form = new URLSearchParams({ payload: JSON.stringify(this.blockActionPayload(input)) });
     return this.signedPost(form.toString(), FORM);
+  }
+
+  /**
+   * Submits the user's open modal (`view_submission`, a form with one `payload` field) with the
+   * values they entered, and applies the app's answer like Slack: an empty ack closes the view,
+   * `response_action` `errors` keeps it open (see `errors`), `update` replaces it, `push` pushes
+   * one, `clear` closes them all. An answer other than 200 leaves it open. Throws when the modal
+   * is not the user's top one, or the values do not fit it (see `ViewSubmissionInput.values`).
+   */
+  async sendViewSubmission(input: ViewSubmissionInput): Promise<ViewSubmissionResult> {
+    const payload = this.viewSubmissionPayload(input);
+    const form = new URLSearchParams({ payload: JSON.stringify(payload) });
+    const response = await this.signedPost(form.toString(), FORM);
+    if (response.status !== 200) return response;
+    const answer = response.body.trim() === '' ? {} : response.json;
+    return { ...response, ...this.applySubmission(input, answer) };
   }
 
   /** Sends an Events API `event_callback`; `retryNum` adds Slack's retry headers. */
@@ -539,6 +892,18 @@ export class SlackEmulator extends EventEmitter {
     options: SocketDeliveryOptions = {},
   ): Promise<SocketAck> {
     return this.deliver('interactive', this.blockActionPayload(input), false, options);
+  }
+
+  /**
+   * Delivers a modal submission (`interactive` envelope that accepts a response payload); the ack
+   * payload is applied like `sendViewSubmission` applies an HTTP answer.
+   */
+  async socketViewSubmission(
+    input: ViewSubmissionInput,
+    options: SocketDeliveryOptions = {},
+  ): Promise<SocketAck & ViewSubmissionOutcome> {
+    const ack = await this.deliver('interactive', this.viewSubmissionPayload(input), true, options);
+    return { ...ack, ...this.applySubmission(input, ack.payload ?? {}) };
   }
 
   /** Delivers an `event_callback` (`events_api` envelope); `retryNum` sets `retry_attempt`. */
@@ -597,11 +962,196 @@ export class SlackEmulator extends EventEmitter {
       api_app_id: APP_ID,
       is_enterprise_install: 'false',
       response_url: this.newResponseUrl({ channelId, userId, uses: 0 }),
-      trigger_id: this.triggerId(),
+      trigger_id: this.triggerId(userId),
     };
   }
 
+  /** `user` and `team` as interaction payloads carry them. */
+  private interactionParties(userId: string, teamId: string): Args {
+    return {
+      user: {
+        id: userId,
+        username: userId.toLowerCase(),
+        name: userId.toLowerCase(),
+        team_id: teamId,
+      },
+      api_app_id: APP_ID,
+      token: VERIFICATION_TOKEN,
+      trigger_id: this.triggerId(userId),
+      team: { id: teamId, domain: TEAM_DOMAIN },
+      enterprise: null,
+      is_enterprise_install: false,
+    };
+  }
+
+  /** An action as Slack describes it: its type and the choice in that type's field. */
+  private actionOf(input: BlockActionInput, found: ReturnType<typeof findAction>): Args {
+    const element: Args = found?.element ?? { type: input.elementType ?? 'button' };
+    const type = String(element.type ?? 'button');
+    let choice: Args;
+    if (type === 'button') {
+      const value = input.value ?? str(element.value);
+      choice = value === undefined ? {} : { value };
+    } else if (type === 'overflow') {
+      if (input.value === undefined)
+        throw new Error('SlackEmulator: an overflow choice needs a value');
+      choice = { selected_option: optionFor(element, input.value) };
+    } else {
+      const state = elementState(element, input.value);
+      if (!state || input.value === undefined) {
+        throw new Error(`SlackEmulator: a ${type} choice needs a value`);
+      }
+      const { type: _type, ...rest } = state;
+      choice = rest;
+    }
+    return {
+      type,
+      action_id: input.actionId,
+      block_id: input.blockId ?? found?.blockId ?? hex(2),
+      ...choice,
+      ...(type === 'button' && found?.text ? { text: found.text } : {}),
+      ...(isObj(element.placeholder) ? { placeholder: element.placeholder } : {}),
+      action_ts: this.clockTs(),
+    };
+  }
+
+  /** The Home tab or open modal a click in a view is on; throws when the user has no such view. */
+  private clickedView(input: BlockActionInput): SlackView {
+    const home = this.homeViews.get(input.userId);
+    if (input.fromHome) {
+      if (!home) {
+        throw new Error(`SlackEmulator: no Home tab was published for ${input.userId}`);
+      }
+      return home;
+    }
+    const view =
+      home?.id === input.viewId
+        ? home
+        : this.modalStacks.get(input.userId)?.find((v) => v.id === input.viewId);
+    if (!view) {
+      throw new Error(
+        `SlackEmulator: ${input.userId} has no open modal or Home tab with id ${input.viewId}`,
+      );
+    }
+    return view;
+  }
+
+  /** A click in a Home tab or modal: the view instead of a message, no channel or response_url. */
+  private viewActionPayload(input: BlockActionInput): Args {
+    const view = this.clickedView(input);
+    const found = findAction(view.blocks, input.actionId);
+    if (!found) {
+      throw new Error(
+        `SlackEmulator: the ${view.type} view ${view.id} has no element with action_id ${input.actionId}`,
+      );
+    }
+    const action = this.actionOf(input, found);
+    // The view's state shows the choice just made, besides the initial ones.
+    const chosen =
+      input.value !== undefined && found.blockId
+        ? { [found.blockId]: { [input.actionId]: input.value } }
+        : {};
+    const values = stateValues(view.blocks, action.type === 'button' ? {} : chosen, false);
+    return {
+      type: 'block_actions',
+      ...this.interactionParties(input.userId, input.teamId ?? this.teamId),
+      container: { type: 'view', view_id: view.id },
+      view: { ...view, state: { values } },
+      actions: [action],
+    };
+  }
+
+  /** A `view_submission` of the user's top modal, with the state the values make. */
+  private viewSubmissionPayload(input: ViewSubmissionInput): Args {
+    const stack = this.modalStacks.get(input.userId) ?? [];
+    const view = stack.find((v) => v.id === input.viewId);
+    if (!view) {
+      throw new Error(`SlackEmulator: ${input.userId} has no open modal with id ${input.viewId}`);
+    }
+    if (view !== stack.at(-1)) {
+      throw new Error(
+        `SlackEmulator: the modal ${input.viewId} is under ${String(stack.at(-1)?.id)}: ` +
+          `${input.userId} can only submit the one on top`,
+      );
+    }
+    const values = stateValues(view.blocks, input.values ?? {}, true);
+    return {
+      type: 'view_submission',
+      ...this.interactionParties(input.userId, input.teamId ?? this.teamId),
+      view: { ...view, state: { values } },
+      response_urls: [],
+    };
+  }
+
+  /** What the app's answer to a submission does to the user's modals (see `sendViewSubmission`). */
+  private applySubmission(input: ViewSubmissionInput, answer: unknown): ViewSubmissionOutcome {
+    const stack = this.modalStacks.get(input.userId) ?? [];
+    const index = stack.findIndex((v) => v.id === input.viewId);
+    if (!isObj(answer)) return { ackError: 'invalid_response' };
+    const action = str(answer.response_action);
+    // The view may be gone already (the app closed it another way): nothing left to change.
+    const view = stack[index];
+    switch (action) {
+      case undefined:
+        if (view) stack.splice(index, 1);
+        return {};
+      case 'clear':
+        this.modalStacks.delete(input.userId);
+        return { responseAction: action };
+      case 'errors': {
+        const errors = answer.errors;
+        if (!isObj(errors) || Object.keys(errors).length === 0) {
+          return { responseAction: action, ackError: 'invalid_errors' };
+        }
+        const inputs = new Set(
+          (view?.blocks ?? [])
+            .filter((b) => isObj(b) && b.type === 'input')
+            .map((b) => (b as Args).block_id),
+        );
+        const strays = Object.keys(errors).filter((id) => !inputs.has(id));
+        const typed = Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, String(v)]));
+        return strays.length > 0
+          ? {
+              responseAction: action,
+              errors: typed,
+              ackError: `errors name no input block of the view: ${strays.join(', ')}`,
+            }
+          : { responseAction: action, errors: typed };
+      }
+      case 'update': {
+        const invalid = this.checkModal(answer.view);
+        if (invalid) return { responseAction: action, ackError: String(invalid.body.error) };
+        if (view) stack[index] = this.storeView(answer.view as Args, view);
+        return { responseAction: action };
+      }
+      case 'push': {
+        const invalid = this.checkModal(answer.view);
+        if (invalid) return { responseAction: action, ackError: String(invalid.body.error) };
+        if (stack.length >= MAX_MODAL_STACK) {
+          return { responseAction: action, ackError: 'push_limit_reached' };
+        }
+        stack.push(this.pushedView(answer.view as Args, stack));
+        return { responseAction: action };
+      }
+      default:
+        return { responseAction: action, ackError: 'invalid_response_action' };
+    }
+  }
+
   private blockActionPayload(input: BlockActionInput): Args {
+    if (input.fromHome || input.viewId !== undefined) return this.viewActionPayload(input);
+    const { channelId, messageTs } = input;
+    if (channelId === undefined || messageTs === undefined) {
+      throw new Error(
+        'SlackEmulator: a click on a message needs channelId and messageTs (or fromHome, viewId)',
+      );
+    }
+    return this.messageActionPayload({ ...input, channelId, messageTs });
+  }
+
+  private messageActionPayload(
+    input: BlockActionInput & { channelId: string; messageTs: string },
+  ): Args {
     const teamId = input.teamId ?? this.teamId;
     const ephemeral = input.ephemeral === true;
     const stored = ephemeral ? undefined : this.find(input.channelId, input.messageTs);
@@ -615,24 +1165,13 @@ export class SlackEmulator extends EventEmitter {
     const found = findAction((stored ?? shown)?.blocks, input.actionId);
     return {
       type: 'block_actions',
-      user: {
-        id: input.userId,
-        username: input.userId.toLowerCase(),
-        name: input.userId.toLowerCase(),
-        team_id: teamId,
-      },
-      api_app_id: APP_ID,
-      token: VERIFICATION_TOKEN,
+      ...this.interactionParties(input.userId, teamId),
       container: {
         type: 'message',
         message_ts: input.messageTs,
         channel_id: input.channelId,
         is_ephemeral: ephemeral,
       },
-      trigger_id: this.triggerId(),
-      team: { id: teamId, domain: TEAM_DOMAIN },
-      enterprise: null,
-      is_enterprise_install: false,
       channel: { id: input.channelId, name: input.channelId.toLowerCase() },
       // Slack sends no `message` for a click on an ephemeral message.
       ...(ephemeral
@@ -650,16 +1189,7 @@ export class SlackEmulator extends EventEmitter {
         ...(ephemeral ? { ephemeral } : {}),
         uses: 0,
       }),
-      actions: [
-        {
-          action_id: input.actionId,
-          block_id: input.blockId ?? found?.blockId ?? hex(2),
-          value: input.value,
-          type: 'button',
-          ...(found?.text ? { text: found.text } : {}),
-          action_ts: this.clockTs(),
-        },
-      ],
+      actions: [this.actionOf(input, found)],
     };
   }
 
@@ -874,18 +1404,63 @@ export class SlackEmulator extends EventEmitter {
       const errors = validateView(view);
       if (isObj(view) && view.type !== 'home')
         errors.push('must be home [json-pointer:/view/type]');
-      if (!userId || !isObj(view) || errors.length > 0) {
-        return fail('invalid_arguments', {
-          errors,
-          response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) },
-        });
-      }
+      if (!userId || !isObj(view) || errors.length > 0) return invalidView(errors);
+      if (JSON.stringify(view).length > MAX_VIEW_BYTES) return fail('view_too_large');
+      const previous = this.homeViews.get(userId);
+      const hash = str(args.hash);
+      if (hash !== undefined && previous && hash !== previous.hash) return fail('hash_conflict');
       this.viewLog.push({ userId, view });
-      return ok({
-        view: { id: `V0${hex(4).toUpperCase()}`, team_id: this.teamId, app_id: APP_ID, ...view },
-      });
+      const stored = previous
+        ? this.storeView(view, previous)
+        : this.newView(view, { rootViewId: null, previousViewId: null });
+      this.homeViews.set(userId, stored);
+      return ok({ view: structuredClone(stored) });
+    },
+    'views.open': (args) => {
+      const trigger = this.checkTrigger(args.trigger_id);
+      if ('status' in trigger) return trigger;
+      const invalid = this.checkModal(args.view);
+      if (invalid) return invalid;
+      trigger.used = true;
+      // A new root: a modal the user had open is replaced.
+      const view = this.newView(args.view as Args, { rootViewId: null, previousViewId: null });
+      this.modalStacks.set(trigger.userId, [view]);
+      return ok({ view: structuredClone(view) });
+    },
+    'views.push': (args) => {
+      const trigger = this.checkTrigger(args.trigger_id);
+      if ('status' in trigger) return trigger;
+      const invalid = this.checkModal(args.view);
+      if (invalid) return invalid;
+      const stack = this.modalStacks.get(trigger.userId);
+      if (!stack?.length) return fail('not_found');
+      if (stack.length >= MAX_MODAL_STACK) return fail('push_limit_reached');
+      trigger.used = true;
+      const view = this.pushedView(args.view as Args, stack);
+      stack.push(view);
+      return ok({ view: structuredClone(view) });
+    },
+    'views.update': (args) => {
+      const viewId = str(args.view_id);
+      const externalId = str(args.external_id);
+      if (!viewId && !externalId) return fail('invalid_arguments');
+      const stack = [...this.modalStacks.values()].find((views) =>
+        views.some((v) => (viewId ? v.id === viewId : v.external_id === externalId)),
+      );
+      const index =
+        stack?.findIndex((v) => (viewId ? v.id === viewId : v.external_id === externalId)) ?? -1;
+      const current = stack?.[index];
+      if (!stack || !current) return fail('not_found');
+      const hash = str(args.hash);
+      if (hash !== undefined && hash !== current.hash) return fail('hash_conflict');
+      const invalid = this.checkModal(args.view);
+      if (invalid) return invalid;
+      const view = this.storeView(args.view as Args, current);
+      stack[index] = view;
+      return ok({ view: structuredClone(view) });
     },
     'conversations.history': (args) => this.history(args),
+    'conversations.members': (args) => this.members(args),
     'conversations.open': (args) => {
       const user = str(args.users)?.split(',')[0];
       const channel = str(args.channel) ?? (user ? `D${user}` : undefined);
@@ -895,7 +1470,6 @@ export class SlackEmulator extends EventEmitter {
     'users.info': (args) => {
       const id = str(args.user);
       if (!id) return fail('user_not_found');
-      const tzOffset = berlinOffsetSeconds();
       const name = id.toLowerCase();
       return ok({
         user: {
@@ -905,14 +1479,127 @@ export class SlackEmulator extends EventEmitter {
           real_name: name,
           deleted: false,
           is_bot: false,
-          tz: 'Europe/Berlin',
-          tz_label: tzOffset === 7200 ? 'Central European Summer Time' : 'Central European Time',
-          tz_offset: tzOffset,
+          ...timeZoneInfo(this.userTimeZones.get(id) ?? DEFAULT_TIME_ZONE, this.now()),
           profile: { display_name: name, real_name: name },
         },
       });
     },
   };
+
+  /**
+   * `conversations.members`: pages of `limit` (default 100, at most 1000) with an opaque cursor;
+   * see `setChannelMembers` for who is listed.
+   */
+  private members(args: Args): Reply {
+    const channel = str(args.channel);
+    if (!channel) return fail('channel_not_found');
+    const members = this.membersOf(channel);
+    if (!members) return fail('channel_not_found');
+    const asked = Number(args.limit);
+    const limit =
+      Number.isInteger(asked) && asked > 0
+        ? Math.min(asked, MAX_MEMBERS_LIMIT)
+        : DEFAULT_MEMBERS_LIMIT;
+    // Like Slack's cursors, one names the next member (`user:U…`), base64-encoded.
+    const cursor = str(args.cursor);
+    let offset = 0;
+    if (cursor) {
+      const next = /^user:(.+)$/.exec(Buffer.from(cursor, 'base64').toString())?.[1];
+      offset = next === undefined ? -1 : members.indexOf(next);
+      if (offset < 0) return fail('invalid_cursor');
+    }
+    const next = members[offset + limit];
+    return ok({
+      members: members.slice(offset, offset + limit),
+      response_metadata: {
+        next_cursor: next === undefined ? '' : Buffer.from(`user:${next}`).toString('base64'),
+      },
+    });
+  }
+
+  private membersOf(channel: string): string[] | undefined {
+    const set = this.channelMembers.get(channel);
+    if (set) return [...set];
+    if (/^D[UW]/.test(channel)) return [channel.slice(1), this.botUserId];
+    const posters = this.store.filter((m) => m.channel === channel).map((m) => m.user);
+    return posters.length > 0
+      ? [...new Set(posters.filter((u): u is string => u !== undefined))]
+      : undefined;
+  }
+
+  /**
+   * A trigger_id `views.open`/`views.push` may exchange: one the emulator sent, at most 3 s ago,
+   * not exchanged before (Slack's `invalid_trigger_id`, `expired_trigger_id`,
+   * `exchanged_trigger_id`). It is marked used only once the call succeeds.
+   */
+  private checkTrigger(id: unknown): Reply | { userId: string; used: boolean } {
+    const trigger = this.triggers.get(str(id) ?? '');
+    if (!trigger) return fail('invalid_trigger_id');
+    if (trigger.used) return fail('exchanged_trigger_id');
+    if (this.now().getTime() - trigger.issuedAt > TRIGGER_LIFETIME_MS) {
+      return fail('expired_trigger_id');
+    }
+    return trigger;
+  }
+
+  /** A view `views.open`/`update`/`push` and a submission's `update`/`push` accept: a valid modal. */
+  private checkModal(view: unknown): Reply | undefined {
+    const errors = validateView(view);
+    if (isObj(view) && view.type !== 'modal')
+      errors.push('must be modal [json-pointer:/view/type]');
+    if (!isObj(view) || errors.length > 0) return invalidView(errors);
+    return JSON.stringify(view).length > MAX_VIEW_BYTES ? fail('view_too_large') : undefined;
+  }
+
+  /** A new view as Slack stores it, with a new id. */
+  private newView(
+    view: Args,
+    ids: { rootViewId: string | null; previousViewId: string | null },
+  ): SlackView {
+    const id = `V0${hex(4).toUpperCase()}`;
+    return this.storeView(view, {
+      id,
+      root_view_id: ids.rootViewId ?? id,
+      previous_view_id: ids.previousViewId,
+    });
+  }
+
+  /** A view pushed on a stack: its root is the stack's, its previous view the top one. */
+  private pushedView(view: Args, stack: SlackView[]): SlackView {
+    return this.newView(view, {
+      rootViewId: stack[0]?.id ?? null,
+      previousViewId: stack.at(-1)?.id ?? null,
+    });
+  }
+
+  /** `view` as Slack stores it in place of `current` (same id and place in the stack, new hash). */
+  private storeView(
+    view: Args,
+    current: Pick<SlackView, 'id' | 'root_view_id' | 'previous_view_id'>,
+  ): SlackView {
+    const { state: _state, blocks, ...rest } = view;
+    const modal = view.type === 'modal';
+    return {
+      team_id: this.teamId,
+      private_metadata: '',
+      callback_id: '',
+      external_id: '',
+      ...(modal
+        ? { close: null, submit: null, clear_on_close: false, notify_on_close: false }
+        : {}),
+      ...rest,
+      id: current.id,
+      type: String(view.type),
+      blocks: withIds(blocks),
+      state: { values: {} },
+      hash: `${Math.floor(this.now().getTime() / 1000)}.${hex(4)}`,
+      root_view_id: current.root_view_id,
+      previous_view_id: current.previous_view_id,
+      app_id: APP_ID,
+      app_installed_team_id: this.teamId,
+      bot_id: this.botId,
+    } as SlackView;
+  }
 
   /**
    * `chat.unfurl`: the target is `channel` and `ts`, or `unfurl_id` and `source` (both, and a source
@@ -1215,8 +1902,15 @@ export class SlackEmulator extends EventEmitter {
     return (Date.now() / 1000).toFixed(6);
   }
 
-  private triggerId(): string {
-    return `${Date.now()}.${Math.floor(Math.random() * 1e9)}.${hex(16)}`;
+  /** A trigger_id for an interaction of `userId`'s, remembered so `views.open` can check it. */
+  private triggerId(userId: string): string {
+    const id = `${Date.now()}.${Math.floor(Math.random() * 1e9)}.${hex(16)}`;
+    this.triggers.set(id, { userId, issuedAt: this.now().getTime(), used: false });
+    return id;
+  }
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
   }
 
   private newResponseUrl(target: ResponseTarget): string {
