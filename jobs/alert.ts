@@ -199,7 +199,15 @@ export function createProcessor(deps: AlertDeps) {
       channelId: data.userId,
       paperId: ALERT_LOCK_ID,
     });
-    if (!release) throw new Error(`an alert to ${data.userId} is being sent; will check again`);
+    if (!release) {
+      // Another send to this member is under way: look again in a moment, without using an
+      // attempt (what it leaves pending, this one takes).
+      if (token) {
+        await job.moveToDelayed(Date.now() + LOCKED_RETRY_MS, token);
+        throw new DelayedError();
+      }
+      throw new Error(`an alert to ${data.userId} is being sent; will check again`);
+    }
     try {
       let sent = 0;
       for (let runs = 0; runs < RUNS_PER_JOB; runs += 1) {
