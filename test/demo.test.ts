@@ -40,6 +40,9 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(/\d+ papers match `speculative decoding` · 1–5/);
     expect(stdout).toContain('Top papers in the last 7 days');
     expect(stdout).toMatch(/▲ 1 team/);
+    expect(stdout).toContain('After the next poll, Alice gets a DM from Paperboy:');
+    expect(stdout).toMatch(/matched `"speculative decoding"`/);
+    expect(stdout).toContain('💬 Discussed in #C0PAPERS');
   }, 90_000);
 
   it('starts a throwaway redis-server when none answers at REDIS_URL, and stops it after', async () => {

@@ -159,9 +159,9 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   say();
   /** Runs a slash command and prints the ephemeral answer, whether acked or sent afterwards. */
-  const ask = async (text: string) => {
+  const ask = async (text: string, userId?: string) => {
     const before = slack.ephemerals(CHANNEL).length;
-    await slack.sendSlashCommand({ text, channelId: CHANNEL });
+    await slack.sendSlashCommand({ text, channelId: CHANNEL, ...(userId ? { userId } : {}) });
     const answer = await slack.waitFor(() => slack.ephemerals(CHANNEL)[before]);
     say(bold(`/papers ${text} answers (only you can see this):`));
     say(renderMessage(answer, { width: WIDTH }));
@@ -170,6 +170,20 @@ async function main(argv: readonly string[]): Promise<number> {
   await ask('search speculative decoding');
   await ask('top week');
   await ask('help');
+
+  // A keyword alert: Alice subscribes, and the next poll DMs her the recent papers that match,
+  // linking to their threads in #papers (she is a member) rather than repeating the cards.
+  const alice = VOTERS[0]!;
+  slack.setChannelMembers(CHANNEL, [...VOTERS.map((voter) => voter.id), slack.botUserId]);
+  await ask('subscribe "speculative decoding" tokeniz*', alice.id);
+  await paperboy.queues.pollNow('hf');
+  const alert = await slack.waitFor(
+    () => slack.directMessages(alice.id).find((m) => m.metadata?.event_type === 'paper_alert'),
+    { timeoutMs: 30_000 },
+  );
+  say(bold(`After the next poll, ${alice.name} gets a DM from Paperboy:`));
+  say(renderMessage(alert, { width: WIDTH }));
+  say();
   say(dim(`Peak memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB.`));
 
   if (exitWhenDone) {

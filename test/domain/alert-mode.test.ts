@@ -10,6 +10,7 @@ import {
   isWeekday,
   parseAlertMode,
   parseAlertTime,
+  periodStartsAt,
   weekdayName,
   type AlertMode,
   type Weekday,
@@ -441,5 +442,41 @@ describe('dueAlertPeriod', () => {
       expect(dueAlertPeriod(at('2026-10-25T08:00:00Z'), daily('09:00'), BERLIN)).toBe('2026-10-25');
       expect(dueAlertPeriod(at('2026-10-24T07:00:00Z'), daily('09:00'), BERLIN)).toBe('2026-10-24');
     });
+  });
+});
+
+describe('periodStartsAt: when a digest period’s hour came', () => {
+  it('is the local time on the local date, in the member’s zone', () => {
+    expect(periodStartsAt('2026-11-28', '09:00', 'Asia/Tokyo').toISOString()).toBe(
+      '2026-11-28T00:00:00.000Z',
+    );
+    expect(periodStartsAt('2026-11-28', '09:00', 'America/New_York').toISOString()).toBe(
+      '2026-11-28T14:00:00.000Z',
+    );
+  });
+
+  it('follows the clocks across a daylight-saving change', () => {
+    expect(periodStartsAt('2026-03-07', '09:00', 'America/New_York').toISOString()).toBe(
+      '2026-03-07T14:00:00.000Z',
+    );
+    expect(periodStartsAt('2026-03-08', '09:00', 'America/New_York').toISOString()).toBe(
+      '2026-03-08T13:00:00.000Z',
+    );
+  });
+
+  it('gives the instant the clocks jumped to for a time they skip', () => {
+    // 02:30 does not exist in New York on 8 March 2026: 02:00 EST jumps to 03:00 EDT.
+    expect(periodStartsAt('2026-03-08', '02:30', 'America/New_York').toISOString()).toBe(
+      '2026-03-08T07:30:00.000Z',
+    );
+  });
+
+  it('agrees with dueAlertPeriod: the period is due from that instant on', () => {
+    const mode = { kind: 'daily' as const, time: '09:00' };
+    const startsAt = periodStartsAt('2026-03-08', '09:00', 'Europe/Berlin');
+    expect(dueAlertPeriod(new Date(startsAt.getTime() - 60_000), mode, 'Europe/Berlin')).toBe(
+      undefined,
+    );
+    expect(dueAlertPeriod(startsAt, mode, 'Europe/Berlin')).toBe('2026-03-08');
   });
 });

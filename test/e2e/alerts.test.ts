@@ -134,6 +134,37 @@ describe('keyword alerts', () => {
       expect(JSON.stringify(view.blocks)).toContain('word47');
     });
 
+    it('echoes nothing that could ping: a keyword like a mention is escaped', async () => {
+      const answer = await command('U0DAVE', 'subscribe <!channel> <@U0ADA> ok');
+      expect(answer).not.toMatch(/<!channel>|<@U0ADA>/);
+      const member = { workspaceId: h.slack.teamId, userId: 'U0DAVE' };
+      expect(await h.paperboy.store.keywordsOf(member)).toEqual(['channel', 'u0ada', 'ok']);
+      await command('U0DAVE', 'unsubscribe all');
+    });
+
+    it('unsubscribes from some keywords, says which it did not have, and from all', async () => {
+      const member = { workspaceId: h.slack.teamId, userId: 'U0DAVE' };
+      await command('U0DAVE', 'subscribe tokenizers "Graph Neural" diffu*');
+      const some = await command('U0DAVE', 'unsubscribe tokenizer nothere');
+      // One keyword, whatever the plural: this removes the `tokenizers` subscribed above.
+      expect(some).toContain('Unsubscribed from `tokenizers`');
+      expect(some).toContain('You were not subscribed to `nothere`');
+      expect(await h.paperboy.store.keywordsOf(member)).toEqual(['"graph neural"', 'diffu*']);
+      expect(await command('U0DAVE', 'subscribe Graph-Neural')).toContain('You already had');
+      const all = await command('U0DAVE', 'unsubscribe all');
+      expect(all).toContain('`\\"graph neural\\"`');
+      expect(await h.paperboy.store.keywordsOf(member)).toEqual([]);
+      expect(await command('U0DAVE', 'unsubscribe all')).toContain('no keywords');
+    });
+
+    it('answers a mode it does not know with what it accepts', async () => {
+      const answer = await command('U0DAVE', 'alerts hourly');
+      expect(answer).toContain('hourly');
+      expect(answer).toContain('weekly');
+      const member = { workspaceId: h.slack.teamId, userId: 'U0DAVE' };
+      expect(await h.paperboy.store.alertSettings(member)).toEqual({ mode: { kind: 'instant' } });
+    });
+
     it('sets a daily digest in the member’s own time zone', async () => {
       const answer = await command(CAROL, 'alerts daily 09:00');
       expect(answer).toContain('Daily at 09:00 (America/New_York)');

@@ -9,7 +9,6 @@ import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS } from './ids';
 import { fit, LIMITS } from './limits';
 import { authorLine, type RenderedMessage } from './paper-card';
 
-
 /** One paper in a keyword alert. */
 export interface AlertedPaper {
   paper: Paper;

@@ -1,5 +1,10 @@
 import { ALERT_MODE_USAGE, describeAlertMode, parseAlertMode } from '../../../domain/alert-mode';
-import { KEYWORD_LIMITS, parseKeywordList } from '../../../domain/keywords';
+import {
+  KEYWORD_LIMITS,
+  parseKeyword,
+  parseKeywordList,
+  type Keyword,
+} from '../../../domain/keywords';
 import type { AddKeywordsResult, MemberRef } from '../../../store/store';
 import { republishHome, saveAlertMode } from '../../app-home';
 import { keywordCode, keywordsMessage, KEYWORDS_EXAMPLE } from '../../blocks/alerts';
@@ -15,6 +20,24 @@ const memberOf = (request: CommandRequest): MemberRef => ({
 });
 
 const codes = (keywords: readonly string[]): string => keywords.map(keywordCode).join(', ');
+
+/** What a keyword matches, whatever its spelling: `tokenizer` and `tokenizers` mean one thing. */
+const meaningOf = (keyword: Keyword): string =>
+  JSON.stringify(keyword, (key, value: unknown) => (key === 'text' ? undefined : value));
+
+/**
+ * The keywords asked for, each as the member already spelled it when they have it in another
+ * spelling (so `unsubscribe tokenizer` removes `tokenizers`, and subscribing to it again is
+ * "already").
+ */
+export function asSpelledBefore(asked: readonly Keyword[], had: readonly string[]): string[] {
+  const spelled = new Map<string, string>();
+  for (const text of had) {
+    const keyword = parseKeyword(text);
+    if (!('problem' in keyword)) spelled.set(meaningOf(keyword), text);
+  }
+  return asked.map((keyword) => spelled.get(meaningOf(keyword)) ?? keyword.text);
+}
 
 /**
  * The answer to an addition of keywords (the command's or the App Home modal's), one line per
@@ -32,21 +55,19 @@ export function additionLines(result: AddKeywordsResult, problems: readonly stri
   return [...lines, ...problems.map(escapeMrkdwn)];
 }
 
+const SUBSCRIBE_USAGE = `Name the keywords new papers should match, e.g. \`/papers subscribe ${escapeMrkdwn(KEYWORDS_EXAMPLE)}\`. Quotes make a phrase, \`word*\` a prefix, \`-word\` leaves papers out, \`author:"Name"\` follows an author.`;
+
 /** `/papers subscribe <keyword or "phrase"> […]`: adds keywords whose new papers DM the member. */
 export async function subscribeCommand(
   deps: ListenerDeps,
   request: CommandRequest,
 ): Promise<RenderedMessage> {
-  if (request.rest === '') {
-    return notice(
-      `Name the keywords new papers should match, e.g. \`/papers subscribe ${escapeMrkdwn(KEYWORDS_EXAMPLE)}\`. Quotes make a phrase, \`word*\` a prefix, \`-word\` leaves papers out, \`author:"Name"\` follows an author.`,
-    );
-  }
+  if (request.rest === '') return notice(SUBSCRIBE_USAGE);
   const member = memberOf(request);
   const { keywords, problems } = parseKeywordList(request.rest);
   const result = await deps.store.addKeywords(
     member,
-    keywords.map((keyword) => keyword.text),
+    asSpelledBefore(keywords, await deps.store.keywordsOf(member)),
     KEYWORD_LIMITS.perMember,
     deps.clock(),
   );
@@ -60,7 +81,7 @@ export async function subscribeCommand(
     );
     republishHome(deps, member);
   }
-  return notice(lines.join('\n'));
+  return notice(lines.join('\n') || SUBSCRIBE_USAGE);
 }
 
 /** `/papers unsubscribe <keyword> […]` (or `all`): removes keywords. */
@@ -70,30 +91,31 @@ export async function unsubscribeCommand(
 ): Promise<RenderedMessage> {
   const member = memberOf(request);
   const had = await deps.store.keywordsOf(member);
+  if (had.length === 0) {
+    return notice(
+      'You have no keywords to remove. Subscribe with `/papers subscribe &lt;keywords&gt;`.',
+    );
+  }
   if (request.rest === '') {
     return notice(
-      had.length === 0
-        ? 'You have no keywords to remove.'
-        : `Name the keyword to remove, e.g. \`/papers unsubscribe ${escapeMrkdwn(had[0] ?? '')}\`, or \`/papers unsubscribe all\`. Your keywords: ${codes(had)}.`,
+      `Name the keyword to remove, e.g. \`/papers unsubscribe ${escapeMrkdwn(had[0] ?? '')}\`, or \`/papers unsubscribe all\`. Your keywords: ${codes(had)}.`,
     );
   }
   const { keywords, problems } = parseKeywordList(request.rest);
   const asked =
     request.args.length === 1 && request.args[0]?.toLowerCase() === 'all'
       ? had
-      : keywords.map((keyword) => keyword.text);
+      : asSpelledBefore(keywords, had);
   const removed = await deps.store.removeKeywords(member, asked);
   const missing = asked.filter((keyword) => !removed.includes(keyword));
   const lines: string[] = [];
   if (removed.length > 0) lines.push(`Unsubscribed from ${codes(removed)}.`);
   if (missing.length > 0) {
-    lines.push(
-      `You were not subscribed to ${codes(missing)}. ${had.length > 0 ? `Your keywords: ${codes(had)}.` : 'You have no keywords.'}`,
-    );
+    lines.push(`You were not subscribed to ${codes(missing)}. Your keywords: ${codes(had)}.`);
   }
   lines.push(...problems.map(escapeMrkdwn));
   if (removed.length > 0) republishHome(deps, member);
-  return notice(lines.join('\n'));
+  return notice(lines.join('\n') || `Your keywords: ${codes(had)}.`);
 }
 
 /** `/papers list`: the member's keywords and how their alerts arrive. */

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { decodeSlackText } from '../../mrkdwn';
 import { KEYWORD_LIMITS, parseKeywordList } from '../../../domain/keywords';
 import { publishHome } from '../../app-home';
+import { asSpelledBefore } from '../commands/alerts';
 import { ACTION_IDS, BLOCK_IDS } from '../../blocks/ids';
 import type { ListenerDeps } from '../deps';
 
@@ -32,7 +33,8 @@ export function keywordsModalSubmitted(deps: ListenerDeps) {
     }
     const workspaceMember = { workspaceId: member.workspaceId, userId: member.userId };
     const had = await deps.store.keywordsOf(workspaceMember);
-    const fresh = keywords.filter((keyword) => !had.includes(keyword.text));
+    const asked = asSpelledBefore(keywords, had);
+    const fresh = asked.filter((keyword) => !had.includes(keyword));
     if (had.length + fresh.length > KEYWORD_LIMITS.perMember) {
       await refuse(
         `You have ${had.length} keywords; ${fresh.length} more would pass the limit of ${KEYWORD_LIMITS.perMember}. Remove some first.`,
@@ -40,12 +42,7 @@ export function keywordsModalSubmitted(deps: ListenerDeps) {
       return;
     }
     await ack();
-    await deps.store.addKeywords(
-      workspaceMember,
-      keywords.map((keyword) => keyword.text),
-      KEYWORD_LIMITS.perMember,
-      deps.clock(),
-    );
+    await deps.store.addKeywords(workspaceMember, asked, KEYWORD_LIMITS.perMember, deps.clock());
     await publishHome(deps, workspaceMember);
   };
 }
