@@ -95,20 +95,22 @@ interface Subscriber {
   /** The match call that last reached this subscriber; the fields below belong to that call. */
   run: number;
   excluded: boolean;
-  /** Orders of the keywords that matched. */
-  matched: number[];
+  /** How many of the subscriber's keywords (not exclusions) matched, and the first found. */
+  found: number;
+  first: Subscription | undefined;
 }
 
 interface Subscription {
   readonly subscriber: Subscriber;
-  /** Position in the subscriber's list: matches are reported in this order. */
-  readonly order: number;
   readonly text: string;
   readonly excludes: boolean;
   readonly keyword: Positive;
   /** The posting list it sits in, and where, so that removing it is O(1). */
   readonly postings: Subscription[];
   slot: number;
+  /** The map and key the posting list is filed under; none for a trie node's. */
+  readonly home: Map<string, Subscription[]> | undefined;
+  readonly key: string;
   /** The match call that last found it: a word repeated in an abstract counts once. */
   run: number;
 }
@@ -124,11 +126,22 @@ function trieNode(): TrieNode {
 }
 
 /**
+ * Where a phrase is filed: under its first two stems, so that a common first word (`large`) does
+ * not make every phrase starting with it a candidate; a prefix after one word (`"graph neural*"`)
+ * under that word. A two-stem key has a space; a stem never does, so the two cannot collide.
+ */
+function phraseKey(keyword: TermsKeyword | PrefixKeyword): string {
+  const [first = '', second] = keyword.stems;
+  return second === undefined ? first : `${first} ${second}`;
+}
+
+/**
  * Every subscriber's keywords compiled for matching many subscribers against one paper at a time,
- * touching only the keywords that can match it: one-word keywords by stem, phrases by their first
- * stem (then checked word by word where that stem occurs), prefixes in a trie walked once per
- * distinct word of the paper, authors by their first name word. Exclusions sit in the same
- * structures, flagged. Subscribers are opaque strings (`workspaceId/userId`).
+ * touching only the keywords that can match it: one-word keywords by stem, looked up once per
+ * distinct word of the paper; phrases by their first two stems, looked up at each position and
+ * then checked word by word there; prefixes in a trie walked once per distinct word; authors by
+ * their first name word. Exclusions sit in the same structures, flagged. Subscribers are opaque
+ * strings (`workspaceId/userId`).
  *
  * Matching keeps per-call marks on subscribers and subscriptions instead of allocating sets, so
  * the index is not re-entrant; JavaScript runs {@link match} to the end before anything else.
@@ -137,13 +150,16 @@ export class KeywordIndex {
   private readonly bySubscriber = new Map<string, Subscriber>();
   /** One-word keywords, by stem. */
   private readonly words = new Map<string, Subscription[]>();
-  /** Phrases, and prefixes after words (`"graph neural*"`), by their first stem. */
+  /** Phrases, and prefixes after words, by {@link phraseKey}. */
   private readonly phrases = new Map<string, Subscription[]>();
   private readonly prefixes = trieNode();
   /** Author keywords by their first name word. */
   private readonly authors = new Map<string, Subscription[]>();
   private count = 0;
+  /** Counts match calls, to tell this call's marks from older ones. */
   private run = 0;
+  /** The subscribers this match call has reached so far. */
+  private reached: Subscriber[] = [];
 
   /** How many keywords are indexed, exclusions included. */
   get subscriptions(): number {
@@ -172,21 +188,23 @@ export class KeywordIndex {
       subscriptions: [],
       run: 0,
       excluded: false,
-      matched: [],
+      found: 0,
+      first: undefined,
     };
     for (const keyword of keywords) {
       if (texts.has(keyword.text)) continue;
       texts.add(keyword.text);
       const positive = keyword.kind === 'exclusion' ? keyword.excluded : keyword;
-      const postings = this.postingsFor(positive);
+      const { postings, home, key } = this.postingsFor(positive);
       const subscription: Subscription = {
         subscriber: entry,
-        order: entry.subscriptions.length,
         text: keyword.text,
         excludes: keyword.kind === 'exclusion',
         keyword: positive,
         postings,
         slot: postings.length,
+        home,
+        key,
         run: 0,
       };
       postings.push(subscription);
@@ -204,73 +222,101 @@ export class KeywordIndex {
    */
   match(paper: KeywordPaper): Map<string, string[]> {
     const run = (this.run += 1);
-    const reached: Subscriber[] = [];
-    const found = (subscription: Subscription): void => {
-      if (subscription.run === run) return;
-      subscription.run = run;
-      const subscriber = subscription.subscriber;
-      if (subscriber.run !== run) {
-        subscriber.run = run;
-        subscriber.excluded = false;
-        subscriber.matched = [];
-        reached.push(subscriber);
-      }
-      if (subscription.excludes) subscriber.excluded = true;
-      else subscriber.matched.push(subscription.order);
-    };
-
+    this.reached = [];
     const prepared = preparePaper(paper);
     const stems = new Set<string>();
     const words = new Set<string>();
     for (const field of prepared.fields) {
-      field.stems.forEach((wordStem, at) => {
-        stems.add(wordStem);
+      const fieldStems = field.stems;
+      for (let at = 0; at < fieldStems.length; at += 1) {
+        const first = fieldStems[at] ?? '';
+        stems.add(first);
         words.add(field.words[at] ?? '');
-        const phrases = this.phrases.get(wordStem);
-        if (phrases === undefined) return;
-        for (const subscription of phrases) {
-          if (subscription.run === run) continue;
-          if (phraseAt(subscription.keyword as TermsKeyword | PrefixKeyword, field, at)) {
-            found(subscription);
-          }
+        const afterOne = this.phrases.get(first);
+        if (afterOne !== undefined) this.findPhrases(afterOne, field, at, run);
+        if (at + 1 < fieldStems.length) {
+          const pair = this.phrases.get(`${first} ${fieldStems[at + 1]}`);
+          if (pair !== undefined) this.findPhrases(pair, field, at, run);
         }
-      });
+      }
     }
-    for (const wordStem of stems) this.words.get(wordStem)?.forEach(found);
+    for (const wordStem of stems) {
+      const postings = this.words.get(wordStem);
+      if (postings !== undefined)
+        for (const subscription of postings) this.found(subscription, run);
+    }
     for (const word of words) {
       let node: TrieNode | undefined = this.prefixes;
       for (const char of word) {
         node = node.children.get(char);
         if (node === undefined) break;
-        node.postings.forEach(found);
+        for (const subscription of node.postings) this.found(subscription, run);
       }
     }
     for (const name of prepared.authors) {
-      name.forEach((nameWord, at) => {
-        const authors = this.authors.get(nameWord);
-        if (authors === undefined) return;
-        for (const subscription of authors) {
-          if (subscription.run === run) continue;
-          if (runAt(name, at, (subscription.keyword as AuthorKeyword).names)) found(subscription);
+      for (let at = 0; at < name.length; at += 1) {
+        const postings = this.authors.get(name[at] ?? '');
+        if (postings === undefined) continue;
+        for (const subscription of postings) {
+          const keyword = subscription.keyword as AuthorKeyword;
+          if (subscription.run !== run && runAt(name, at, keyword.names)) {
+            this.found(subscription, run);
+          }
         }
-      });
+      }
     }
 
     const matches = new Map<string, string[]>();
-    for (const subscriber of reached) {
-      if (subscriber.excluded || subscriber.matched.length === 0) continue;
-      // Found word by word; reported in the subscriber's own order.
-      subscriber.matched.sort((a, b) => a - b);
-      matches.set(
-        subscriber.id,
-        subscriber.matched.map((order) => subscriber.subscriptions[order]?.text ?? ''),
-      );
+    for (const subscriber of this.reached) {
+      if (subscriber.excluded) continue;
+      if (subscriber.found === 1) {
+        matches.set(subscriber.id, [subscriber.first?.text ?? '']);
+        continue;
+      }
+      // The subscriber's own list, read in order: what this call found, without sorting.
+      const texts: string[] = [];
+      for (const subscription of subscriber.subscriptions) {
+        if (subscription.run === run && !subscription.excludes) texts.push(subscription.text);
+      }
+      matches.set(subscriber.id, texts);
     }
+    this.reached = [];
     return matches;
   }
 
-  /** The posting list a keyword belongs in, created when new. */
-  private postingsFor(keyword: Positive): Subscription[] {
+  private findPhrases(
+    postings: readonly Subscription[],
+    field: PreparedPaper['fields'][number],
+    at: number,
+    run: number,
+  ): void {
+    for (const subscription of postings) {
+      const keyword = subscription.keyword as TermsKeyword | PrefixKeyword;
+      if (subscription.run !== run && phraseAt(keyword, field, at)) this.found(subscription, run);
+    }
+  }
+
+  /** Marks a subscription found in this call, once, and its subscriber reached. */
+  private found(subscription: Subscription, run: number): void {
+    if (subscription.run === run) return;
+    subscription.run = run;
+    const subscriber = subscription.subscriber;
+    if (subscriber.run !== run) {
+      subscriber.run = run;
+      subscriber.excluded = false;
+      subscriber.found = 0;
+      this.reached.push(subscriber);
+    }
+    if (subscription.excludes) subscriber.excluded = true;
+    else if ((subscriber.found += 1) === 1) subscriber.first = subscription;
+  }
+
+  /** The posting list a keyword belongs in (created when new), and where it is filed. */
+  private postingsFor(keyword: Positive): {
+    postings: Subscription[];
+    home: Map<string, Subscription[]> | undefined;
+    key: string;
+  } {
     if (keyword.kind === 'prefix' && keyword.stems.length === 0) {
       let node = this.prefixes;
       for (const char of keyword.prefix) {
@@ -281,23 +327,27 @@ export class KeywordIndex {
         }
         node = child;
       }
-      return node.postings;
+      // Emptied trie nodes stay: at most one per prefix ever typed, and walking them is free.
+      return { postings: node.postings, home: undefined, key: keyword.prefix };
     }
-    const [map, key] =
+    const [home, key] =
       keyword.kind === 'author'
-        ? [this.authors, keyword.names[0]]
+        ? [this.authors, keyword.names[0] ?? '']
         : keyword.kind === 'terms' && keyword.stems.length === 1
-          ? [this.words, keyword.stems[0]]
-          : [this.phrases, keyword.stems[0]];
-    let postings = map.get(key ?? '');
+          ? [this.words, keyword.stems[0] ?? '']
+          : [this.phrases, phraseKey(keyword)];
+    let postings = home.get(key);
     if (postings === undefined) {
       postings = [];
-      map.set(key ?? '', postings);
+      home.set(key, postings);
     }
-    return postings;
+    return { postings, home, key };
   }
 
-  /** Takes a subscription out of its posting list: the last one moves into its slot. */
+  /**
+   * Takes a subscription out of its posting list (the last one moves into its slot), and an
+   * emptied list out of its map, so the maps do not keep every word anyone ever subscribed to.
+   */
   private unlink(subscription: Subscription): void {
     const { postings, slot } = subscription;
     const last = postings.pop();
@@ -305,17 +355,6 @@ export class KeywordIndex {
       postings[slot] = last;
       last.slot = slot;
     }
-    if (postings.length === 0) this.dropEmpty(subscription.keyword);
-  }
-
-  /**
-   * Forgets an emptied posting list, so the maps do not keep every word anyone ever subscribed
-   * to. Emptied trie nodes stay: at most one per prefix ever typed, and walking them is free.
-   */
-  private dropEmpty(keyword: Positive): void {
-    if (keyword.kind === 'author') this.authors.delete(keyword.names[0] ?? '');
-    else if (keyword.kind === 'terms' && keyword.stems.length === 1) {
-      this.words.delete(keyword.stems[0] ?? '');
-    } else if (keyword.stems.length > 0) this.phrases.delete(keyword.stems[0] ?? '');
+    if (postings.length === 0) subscription.home?.delete(subscription.key);
   }
 }

@@ -322,9 +322,14 @@ describe('KeywordIndex against naive matching', () => {
     const keyword = (): string => {
       const kind = random();
       if (kind < 0.35) return pick(KEYWORD_WORDS);
-      if (kind < 0.55) return `"${pick(KEYWORD_WORDS)} ${pick(KEYWORD_WORDS)}"`;
-      if (kind < 0.65) return `${pick(KEYWORD_WORDS).slice(0, int(2, 5))}*`;
-      if (kind < 0.7) return `"${pick(KEYWORD_WORDS)} ${pick(KEYWORD_WORDS).slice(0, int(2, 4))}*"`;
+      // Phrases of 2 and 3 words, and prefixes after 0, 1 or 2 words: each filed differently.
+      const phrase = (n: number) => Array.from({ length: n }, () => pick(KEYWORD_WORDS)).join(' ');
+      const prefix = () => `${pick(KEYWORD_WORDS).slice(0, int(2, 5))}*`;
+      if (kind < 0.5) return `"${phrase(2)}"`;
+      if (kind < 0.55) return `"${phrase(3)}"`;
+      if (kind < 0.63) return prefix();
+      if (kind < 0.67) return `"${phrase(1)} ${prefix()}"`;
+      if (kind < 0.7) return `"${phrase(2)} ${prefix()}"`;
       if (kind < 0.85) return `-${pick(KEYWORD_WORDS)}`;
       return `${random() < 0.2 ? '-' : ''}author:${pick(AUTHOR_KEYWORDS)}`;
     };
