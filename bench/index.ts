@@ -2,12 +2,13 @@
  * `npm run bench`: figures measured in one run on this machine, printed as a table. Not a test:
  * nothing here asserts a speed.
  */
+import { measureAlerts } from './alerts';
 import { measurePipeline } from './pipeline';
 import { RANKED_MATCHES_MAX } from '../src/store/sqlite/sqlite-store';
 import { measureSearch } from './search';
 
 /** `npm run bench -- search` runs one section; no argument runs them all. */
-const SECTIONS: Record<string, () => Promise<void>> = { pipeline, search };
+const SECTIONS: Record<string, () => Promise<void>> = { pipeline, search, alerts };
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);
@@ -44,6 +45,45 @@ async function search(): Promise<void> {
   console.log(
     `FTS5 is ${Math.round(f.naiveP50Ms / f.p50Ms)}× faster at p50, ${Math.round(f.naiveP99Ms / f.p99Ms)}× at p99; ${f.capped} of ${f.queries} queries matched more than the ${RANKED_MATCHES_MAX.toLocaleString('en-US')} papers ranked`,
   );
+}
+
+async function alerts(): Promise<void> {
+  const [members, perMember, papers] = [10_000, 10, 1_000];
+  for (const topical of [false, true]) {
+    console.log(
+      `\nAlerts: ${members.toLocaleString('en-US')} members × ${perMember} keywords against ${papers.toLocaleString('en-US')} generated papers, keywords drawn from ${topical ? 'topical words and phrases (in ≤ 2% of papers)' : 'the whole fixture vocabulary'}`,
+    );
+    const f = measureAlerts(members, perMember, papers, { topical });
+    const count = (value: number) => value.toLocaleString('en-US');
+    const { terms, prefix, exclusion, author } = f.kinds;
+    console.log(
+      `keywords: ${count(f.subscriptions)} (${count(terms)} words and phrases, ${count(prefix)} prefixes, ${count(exclusion)} exclusions, ${count(author)} authors)`,
+    );
+    console.log(
+      `build: parse ${ms(f.parseMs)}, index ${ms(f.buildMs)}; heap used after building ${Math.round(f.heapUsedMb)} MB, of which the index ${Math.round(f.indexHeapMb)} MB; max RSS so far ${Math.round(f.maxRssMb)} MB`,
+    );
+    const perPaper = f.matchMs / f.papers;
+    console.log(
+      `index: ${count(f.papers)} papers in ${ms(f.matchMs)} (${perPaper.toFixed(2)} ms/paper); ${count(f.matchedPairs)} member×paper matches (${count(Math.round(f.matchedPairs / f.papers))} members/paper), ${count(f.matchedKeywords)} keyword matches`,
+    );
+    // The naive scans are too slow for every paper: measured on the first ones, scaled linearly.
+    const scale = f.papers / f.naivePapers;
+    const naive = (label: string, value: number) =>
+      console.log(
+        `  ${label.padEnd(26)} ${ms(value).padStart(10)} (${(value / f.naivePapers).toFixed(1)} ms/paper) → ~${Math.round((value * scale) / 1000)} s for ${count(f.papers)}, ${Math.round(value / f.naivePapers / perPaper)}× the index`,
+      );
+    console.log(
+      `naive scan over every member, on the first ${f.naivePapers} papers, scaled ×${scale}:`,
+    );
+    naive('tokenizing per member:', f.naiveMs);
+    naive('papers tokenized once:', f.naivePreparedMs);
+    console.log(
+      `  ${'index, same papers:'.padEnd(26)} ${ms(f.indexOnNaiveMs).padStart(10)} (${(f.indexOnNaiveMs / f.naivePapers).toFixed(1)} ms/paper)`,
+    );
+    console.log(
+      `same matches: ${f.disagreements === 0 ? 'yes' : `NO, ${count(f.disagreements)} member×paper pairs differ`}, ${count(f.naivePairs)} member×paper matches on those ${f.naivePapers} papers`,
+    );
+  }
 }
 
 async function pipeline(): Promise<void> {
