@@ -17,7 +17,12 @@ describe('channel members, from conversations.members, remembered for a while', 
 
   const members = () =>
     createChannelMembers({
-      slack: createSlackClient({ token: slack.token, apiUrl: slack.apiUrl, logger, role: 'worker' }),
+      slack: createSlackClient({
+        token: slack.token,
+        apiUrl: slack.apiUrl,
+        logger,
+        role: 'worker',
+      }),
       clock: () => new Date(now),
       logger,
     });
