@@ -8,6 +8,7 @@ import {
 } from '../src/domain/keyword-index';
 import { parseKeyword, parseKeywordList, type Keyword } from '../src/domain/keywords';
 import { generateCorpus, generateQueries } from './corpus';
+import { prng } from '../test/support/prng';
 
 export interface AlertsFigures {
   members: number;
@@ -62,18 +63,6 @@ function timed(run: () => void): number {
 function collectGarbage(): void {
   setFlagsFromString('--expose-gc');
   (runInNewContext('gc') as () => void)();
-}
-
-/** mulberry32, as in the corpus: the same seed draws the same subscriptions. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 function parsed(text: string): Keyword {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { canonicalArxivId } from '../src/domain/arxiv-id';
 import type { Paper } from '../src/domain/paper';
 import { normalizeHfItem } from '../src/feeds/hf';
+import { prng } from '../test/support/prng';
 
 /** In {@link TextModel.successors}: the text ended after this token. */
 export const TEXT_END = -1;
@@ -123,21 +124,12 @@ const PLAIN_WORD = /^[A-Za-z][A-Za-z0-9]*$/;
 /** A token split into the punctuation around it and its core (`(PLMs),` → `(`, `PLMs`, `),`). */
 const TOKEN_PARTS = /^(\W*)(.*?)(\W*)$/;
 
-/** mulberry32: a tiny, fast PRNG whose whole state is one 32-bit number. */
+/** A seeded PRNG with the draws the generator needs. */
 class Rng {
-  private state: number;
+  readonly next: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+    this.next = prng(seed);
   }
 
   /** Uniform integer in [min, max]. */

@@ -5,6 +5,7 @@ import {
   type KeywordPaper,
 } from '../../src/domain/keyword-index';
 import { parseKeywordList, type Keyword } from '../../src/domain/keywords';
+import { prng } from '../support/prng';
 
 function keywords(text: string): Keyword[] {
   const parsed = parseKeywordList(text);
@@ -232,18 +233,6 @@ describe('KeywordIndex', () => {
     expect(index.match(paper({ title: 'Nothing here' })).size).toBe(0);
   });
 });
-
-/** mulberry32: a tiny seeded PRNG, so the generated cases are the same on every run. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 describe('KeywordIndex against naive matching', () => {
   // Few words, in several spellings, so that generated keywords and papers meet often.

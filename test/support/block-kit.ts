@@ -341,3 +341,15 @@ export function blocksTextLength(blocks: unknown): number {
   }
   return total;
 }
+
+/** Every mrkdwn text in a message or view (its `text` too), where `<` would start a control sequence. */
+export function mrkdwnTexts(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) for (const item of value) mrkdwnTexts(item, out);
+  else if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    if (record['type'] === 'mrkdwn' && typeof record['text'] === 'string') out.push(record['text']);
+    for (const [key, child] of Object.entries(record))
+      if (key !== 'text' || typeof child !== 'string') mrkdwnTexts(child, out);
+  }
+  return out;
+}

@@ -10,24 +10,17 @@ import {
 } from '../../../src/slack/blocks/alerts';
 import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS } from '../../../src/slack/blocks/ids';
 import { helpMessage } from '../../../src/slack/blocks/messages';
-import { blocksTextLength, validateBlocks, validateView } from '../../support/block-kit';
+import {
+  blocksTextLength,
+  validateBlocks,
+  validateView,
+  mrkdwnTexts,
+} from '../../support/block-kit';
 import { minimalPaper } from '../../support/papers';
-
-/** Every mrkdwn text (and the fallback `text`), where `<` would start a control sequence. */
-function mrkdwnOf(value: unknown, out: string[] = []): string[] {
-  if (Array.isArray(value)) for (const item of value) mrkdwnOf(item, out);
-  else if (value && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    if (record['type'] === 'mrkdwn' && typeof record['text'] === 'string') out.push(record['text']);
-    for (const [key, child] of Object.entries(record))
-      if (key !== 'text' || typeof child !== 'string') mrkdwnOf(child, out);
-  }
-  return out;
-}
 
 /** Every `<…>` in the mrkdwn is one we wrote: a link to arXiv / HF / a thread, or a channel. */
 function assertInert(message: { text?: string; blocks: unknown }): void {
-  const texts = mrkdwnOf(message.blocks);
+  const texts = mrkdwnTexts(message.blocks);
   if (message.text !== undefined) texts.push(message.text);
   expect(texts.length).toBeGreaterThan(0);
   for (const text of texts) {

@@ -9,7 +9,7 @@ import {
   alertKeywordRemoveActionId,
 } from '../../../src/slack/blocks/ids';
 import type { TopPaper } from '../../../src/store/store';
-import { validateView } from '../../support/block-kit';
+import { validateView, mrkdwnTexts } from '../../support/block-kit';
 import { minimalPaper } from '../../support/papers';
 
 type Obj = Record<string, unknown>;
@@ -25,17 +25,6 @@ function elementsOf(view: HomeView): Obj[] {
 
 const byAction = (view: HomeView, actionId: string) =>
   elementsOf(view).find((e) => e['action_id'] === actionId);
-
-function mrkdwnOf(value: unknown, out: string[] = []): string[] {
-  if (Array.isArray(value)) for (const item of value) mrkdwnOf(item, out);
-  else if (value && typeof value === 'object') {
-    const record = value as Obj;
-    if (record['type'] === 'mrkdwn' && typeof record['text'] === 'string') out.push(record['text']);
-    for (const [key, child] of Object.entries(record))
-      if (key !== 'text' || typeof child !== 'string') mrkdwnOf(child, out);
-  }
-  return out;
-}
 
 function topPaper(i: number, title = `Top paper ${i}`): TopPaper {
   return {
@@ -84,7 +73,7 @@ describe('homeView: one member’s App Home', () => {
     ])
       expect(json).toContain(`"text":"${heading}"`);
     // The commands are one compact section, placeholders escaped.
-    const commands = mrkdwnOf(view.blocks).filter((t) => t.includes('/papers search'));
+    const commands = mrkdwnTexts(view.blocks).filter((t) => t.includes('/papers search'));
     expect(commands).toHaveLength(1);
     expect(commands[0]).toContain('/papers search &lt;query&gt;');
     expect(commands[0]).toContain('/papers subscribe &lt;keywords&gt;');
@@ -170,7 +159,7 @@ describe('homeView: one member’s App Home', () => {
     expect(json).toContain('Match 9');
     expect(json).not.toContain('Match 10');
     expect(json).toContain('…and 2 more papers.');
-    for (const text of mrkdwnOf(view.blocks)) {
+    for (const text of mrkdwnTexts(view.blocks)) {
       expect(text).not.toContain('<!');
       expect(text).not.toContain('<@');
     }
@@ -228,6 +217,6 @@ describe('homeView: one member’s App Home', () => {
     expect(JSON.stringify(view.blocks)).toContain('Remove one to add another.');
     expect(JSON.stringify(view.blocks)).toContain('…and 40 more papers.');
     // Cuts in mrkdwn never leave half an entity (plain text is not escaped, so not checked).
-    for (const text of mrkdwnOf(view.blocks)) expect(text).not.toMatch(/&[a-z]{0,3}…/);
+    for (const text of mrkdwnTexts(view.blocks)) expect(text).not.toMatch(/&[a-z]{0,3}…/);
   });
 });

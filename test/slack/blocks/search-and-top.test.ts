@@ -4,7 +4,7 @@ import { sharedPaperCard } from '../../../src/slack/blocks/paper-card';
 import { compactResult, searchResultsMessage } from '../../../src/slack/blocks/search-results';
 import { topPapersMessage } from '../../../src/slack/blocks/top-papers';
 import type { TopPaper } from '../../../src/store/store';
-import { validateBlocks } from '../../support/block-kit';
+import { validateBlocks, mrkdwnTexts } from '../../support/block-kit';
 import { minimalPaper } from '../../support/papers';
 
 /** Feed text that would ping a channel, link somewhere or break the markup if not escaped. */
@@ -14,21 +14,9 @@ const HOSTILE: Paper = minimalPaper('2506.00001', {
   abstract: 'We show <!everyone> that a > b & c < d.',
 });
 
-/** The mrkdwn a message carries: its `text` and every `mrkdwn` text object (plain text is not parsed). */
-function mrkdwnOf(value: unknown, out: string[] = []): string[] {
-  if (Array.isArray(value)) for (const item of value) mrkdwnOf(item, out);
-  else if (value && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    if (record['type'] === 'mrkdwn' && typeof record['text'] === 'string') out.push(record['text']);
-    for (const [key, child] of Object.entries(record))
-      if (key !== 'text' || typeof child !== 'string') mrkdwnOf(child, out);
-  }
-  return out;
-}
-
 /** Every `<` left in the mrkdwn opens a control sequence we wrote: a link of ours, a channel or a user. */
 function assertInert(message: unknown): void {
-  const texts = mrkdwnOf(message);
+  const texts = mrkdwnTexts(message);
   const top = (message as { text?: unknown }).text;
   if (typeof top === 'string') texts.push(top);
   expect(texts.length).toBeGreaterThan(0);
