@@ -132,6 +132,29 @@ const schema = z.object({
   LOG_LEVEL: z
     .enum(['debug', 'info', 'warn', 'error'], { message: 'must be debug, info, warn or error' })
     .default('info'),
+  /** `json`: one JSON object per line (pino), for a log collector; `text`: for a terminal. */
+  LOG_FORMAT: z.enum(['json', 'text'], { message: 'must be json or text' }).default('json'),
+  /**
+   * Port of the operations endpoints every process serves: `/healthz`, `/metrics` and, with
+   * ADMIN_PASSWORD, the queue dashboard at `/admin/queues`. `off` serves none.
+   */
+  OPS_PORT: z
+    .string()
+    .trim()
+    .default('9090')
+    .transform((value, ctx): number | 'off' => {
+      if (value.toLowerCase() === 'off') return 'off';
+      const port = Number(value);
+      if (!Number.isInteger(port) || port < 1 || port > 65535) {
+        ctx.addIssue({ code: 'custom', message: 'must be a port number (1 to 65535) or off' });
+        return z.NEVER;
+      }
+      return port;
+    }),
+  /** The queue dashboard's password (user `admin`); without it the dashboard is not served. */
+  ADMIN_PASSWORD: optionalText.pipe(
+    z.string().min(12, { message: 'must be at least 12 characters' }).optional(),
+  ),
 });
 
 export type Config = z.output<typeof schema>;
