@@ -159,6 +159,9 @@ const schema = z.object({
 
 export type Config = z.output<typeof schema>;
 
+/** Every setting's name, as `.env.example` documents them. */
+export const SETTING_NAMES = Object.keys(schema.shape) as ReadonlyArray<keyof Config>;
+
 function isTimeZone(value: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: value });

@@ -1,6 +1,13 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, parseDuration, type Environment } from '../src/config';
+import {
+  ConfigError,
+  loadConfig,
+  parseDuration,
+  SETTING_NAMES,
+  type Environment,
+} from '../src/config';
 
 const BASE: Environment = {
   SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
@@ -219,4 +226,12 @@ describe('the CLI with a bad configuration', () => {
     // Pointing at the documented settings, not at the code.
     expect(stderr).toContain('.env.example');
   }, 25_000);
+});
+
+describe('.env.example', () => {
+  it('documents every setting the schema reads, and no other', () => {
+    const example = fs.readFileSync(join(__dirname, '..', '.env.example'), 'utf8');
+    const documented = new Set([...example.matchAll(/^(?:# )?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
+    expect([...documented].sort()).toEqual([...SETTING_NAMES].sort());
+  });
 });
