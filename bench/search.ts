@@ -4,16 +4,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { parseSearchQuery, type SearchQuery, type Terms } from '../src/domain/search-query';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store';
+import type { Store } from '../src/store/store';
 import { generateCorpus, generateQueries } from './corpus';
 
-export interface SearchFigures {
-  papers: number;
-  ingestMs: number;
-  /** Queries that matched more papers than are ranked. */
-  capped: number;
-  queries: number;
-  p50Ms: number;
-  p99Ms: number;
+export interface SearchFigures extends StoreFigures {
   naiveQueries: number;
   naiveP50Ms: number;
   naiveP99Ms: number;
@@ -77,6 +71,64 @@ function naiveSearch(db: Database.Database, query: SearchQuery): unknown[] {
     .all(...params);
 }
 
+/** Ingest and search figures of one store over the generated corpus. */
+export interface StoreFigures {
+  papers: number;
+  ingestMs: number;
+  /** Queries that matched more papers than are ranked. */
+  capped: number;
+  queries: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** The generated corpus and queries every store is measured on: the same in every run. */
+function workload(count: number, queryCount: number) {
+  const corpus = generateCorpus(count, { seed: 7 });
+  const queries = generateQueries(queryCount, { seed: 11 }).flatMap((text) => {
+    const parsed = parseSearchQuery(text, { now: NOW, timeZone: 'UTC' });
+    return parsed.ok ? [parsed.query] : [];
+  });
+  return { corpus, queries };
+}
+
+/**
+ * Ingests `count` generated papers into an empty store (in batches, as polls do) and times
+ * `queryCount` searches on it, after a warm-up (a running app has warm caches).
+ */
+export async function measureStore(
+  store: Store,
+  count: number,
+  queryCount: number,
+): Promise<StoreFigures & { queryList: SearchQuery[] }> {
+  const { corpus, queries } = workload(count, queryCount);
+  let ingestMs = 0;
+  for (let i = 0; i < corpus.length; i += INGEST_BATCH) {
+    const batch = corpus.slice(i, i + INGEST_BATCH);
+    ingestMs += await timedAsync(() => store.upsertPapers(batch, NOW));
+  }
+  for (const query of queries.slice(0, 20)) await store.search('T', query, PAGE, NOW);
+  const times: number[] = [];
+  let capped = 0;
+  for (const query of queries) {
+    times.push(
+      await timedAsync(async () => {
+        if ((await store.search('T', query, PAGE, NOW)).capped) capped += 1;
+      }),
+    );
+  }
+  times.sort((a, b) => a - b);
+  return {
+    papers: corpus.length,
+    ingestMs: Math.round(ingestMs),
+    capped,
+    queries: times.length,
+    p50Ms: percentile(times, 50),
+    p99Ms: percentile(times, 99),
+    queryList: queries,
+  };
+}
+
 /**
  * Search latency over a generated corpus (`count` papers drawn from the fixture's vocabulary):
  * `Store.search` (FTS5) for `queryCount` queries, and the naive `LIKE` scan for a sample of them,
@@ -92,40 +144,13 @@ export async function measureSearch(
   const store = SqliteStore.open(file);
   const naive = new Database(file, { readonly: true });
   try {
-    const corpus = generateCorpus(count, { seed: 7 });
-    let ingestMs = 0;
-    for (let i = 0; i < corpus.length; i += INGEST_BATCH) {
-      const batch = corpus.slice(i, i + INGEST_BATCH);
-      ingestMs += await timedAsync(() => store.upsertPapers(batch, NOW));
-    }
-    const queries = generateQueries(queryCount, { seed: 11 }).flatMap((text) => {
-      const parsed = parseSearchQuery(text, { now: NOW, timeZone: 'UTC' });
-      return parsed.ok ? [parsed.query] : [];
-    });
-    // Warm the page cache and the statement cache, as a running app would be.
-    for (const query of queries.slice(0, 20)) await store.search('T', query, PAGE, NOW);
-
-    const times: number[] = [];
-    let capped = 0;
-    for (const query of queries) {
-      times.push(
-        await timedAsync(async () => {
-          if ((await store.search('T', query, PAGE, NOW)).capped) capped += 1;
-        }),
-      );
-    }
-    const naiveTimes = queries
+    const { queryList, ...figures } = await measureStore(store, count, queryCount);
+    const naiveTimes = queryList
       .slice(0, naiveCount)
       .map((query) => timed(() => naiveSearch(naive, query)));
-    times.sort((a, b) => a - b);
     naiveTimes.sort((a, b) => a - b);
     return {
-      papers: corpus.length,
-      ingestMs: Math.round(ingestMs),
-      capped,
-      queries: times.length,
-      p50Ms: percentile(times, 50),
-      p99Ms: percentile(times, 99),
+      ...figures,
       naiveQueries: naiveTimes.length,
       naiveP50Ms: percentile(naiveTimes, 50),
       naiveP99Ms: percentile(naiveTimes, 99),
