@@ -1,6 +1,7 @@
 import { LogLevel } from '@slack/bolt';
 import { ConfigError, loadProcessConfig, type Role } from './config';
 import { createLogger } from './logger';
+import { doctor } from './doctor';
 import { StartupError } from './errors';
 import { startPaperboy } from './paperboy';
 
@@ -9,12 +10,18 @@ const SHUTDOWN_TIMEOUT_MS = 15_000;
 
 /**
  * `npm start` (everything in one process), `npm run start:app` (Slack requests only) or
- * `npm run start:worker` (queue workers only; run as many as you like).
+ * `npm run start:worker` (queue workers only; run as many as you like). `npm run doctor` checks
+ * the settings and every connection instead, and says what is wrong.
  */
 async function main(argv: readonly string[]): Promise<number> {
+  // The doctor reads the raw environment, not a Config: it must report on settings that do not
+  // validate, and keep checking what does not depend on them.
+  if (argv[0] === 'doctor') return doctor(process.env);
   const role = (argv[0] ?? 'all') as Role;
   if (!ROLES.includes(role)) {
-    console.error(`Unknown role '${argv[0]}': use one of ${ROLES.join(', ')}.`);
+    console.error(
+      `Unknown role '${argv[0]}': use one of ${ROLES.join(', ')} (or doctor, to check the setup).`,
+    );
     return 1;
   }
   let config;
