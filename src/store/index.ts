@@ -1,22 +1,19 @@
-import { StartupError } from '../errors';
 import type { Store } from './store';
+import { PostgresStore } from './postgres/postgres-store';
 import { SqliteStore } from './sqlite/sqlite-store';
 
 export type { Store } from './store';
 
-export class UnsupportedStoreError extends StartupError {
-  override name = 'UnsupportedStoreError';
+/** `postgres://…` and `postgresql://…` (any case): a PostgreSQL connection URL. */
+function isPostgresUrl(databaseUrl: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(databaseUrl);
 }
 
 /**
- * Opens the store `DATABASE_URL` names: `postgres://…` selects PostgreSQL, anything else is a
- * SQLite file path.
+ * Opens the store `DATABASE_URL` names: `postgres://…` selects PostgreSQL (migrated at open),
+ * anything else is a SQLite file path.
  */
 export async function openStore(databaseUrl: string): Promise<Store> {
-  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new UnsupportedStoreError(
-      'DATABASE_URL points at PostgreSQL, which this version does not support yet; use a SQLite file path such as ./data/paperboy.db',
-    );
-  }
+  if (isPostgresUrl(databaseUrl)) return PostgresStore.open(databaseUrl);
   return SqliteStore.open(databaseUrl);
 }

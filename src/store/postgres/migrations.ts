@@ -1,0 +1,307 @@
+import type { Pool } from 'pg';
+import { advisoryLock, transaction, type Sql } from './db';
+
+/**
+ * The PostgreSQL schema, as numbered migrations applied in order, each once, recorded in
+ * `schema_migrations` as the SQLite adapter does. Append new ones; never edit one that has
+ * shipped. Times are `timestamptz`; lists and objects (authors, filters, modes) are `jsonb`.
+ * Identifiers Slack or arXiv give us are `COLLATE "C"`: compared and ordered byte by byte, as
+ * SQLite does, whatever the database's locale.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  /** Runs inside the migration transaction, under the migration lock. */
+  up(sql: Sql): Promise<void>;
+}
+
+/** Full-text search of papers: English stemming, accents folded when `unaccent` is available. */
+export const SEARCH_CONFIG = 'paperboy_english';
+/** Author names: no stemming (names are not English words), accents folded likewise. */
+export const NAMES_CONFIG = 'paperboy_names';
+
+/**
+ * Creates the text search configurations. `unaccent` folds accents (`Naïve` is found by `naive`)
+ * when the extension exists or this role may create it (it is a trusted extension: the database
+ * owner may); without it search still works, accents are then simply not folded. A later
+ * migration can add the mapping (and rewrite the columns) once the extension is installed.
+ */
+async function createSearchConfigs(sql: Sql): Promise<void> {
+  await sql.query('SAVEPOINT unaccent');
+  try {
+    await sql.query('CREATE EXTENSION IF NOT EXISTS unaccent');
+    await sql.query('RELEASE SAVEPOINT unaccent');
+  } catch {
+    // Not installed on the server, or no privilege to create it: search without folding.
+    await sql.query('ROLLBACK TO SAVEPOINT unaccent');
+  }
+  const { rows } = await sql.query<{ name: string }>(
+    `SELECT format('%I.%I', n.nspname, d.dictname) AS name
+     FROM pg_ts_dict d JOIN pg_namespace n ON n.oid = d.dictnamespace
+     WHERE d.dictname = 'unaccent' LIMIT 1`,
+  );
+  const unaccent = rows[0]?.name;
+  await sql.query(`CREATE TEXT SEARCH CONFIGURATION ${SEARCH_CONFIG} (COPY = pg_catalog.english)`);
+  await sql.query(`CREATE TEXT SEARCH CONFIGURATION ${NAMES_CONFIG} (COPY = pg_catalog.simple)`);
+  if (unaccent) {
+    // Token types that can hold non-ASCII letters; the unaccented word goes on to the next dictionary.
+    await sql.query(
+      `ALTER TEXT SEARCH CONFIGURATION ${SEARCH_CONFIG}
+       ALTER MAPPING FOR hword, hword_part, word WITH ${unaccent}, english_stem`,
+    );
+    await sql.query(
+      `ALTER TEXT SEARCH CONFIGURATION ${NAMES_CONFIG}
+       ALTER MAPPING FOR hword, hword_part, word WITH ${unaccent}, simple`,
+    );
+  }
+}
+
+/** `normalize()` and non-ASCII text need it; refuse clearly rather than fail on a stray accent. */
+async function requireUtf8(sql: Sql): Promise<void> {
+  const { rows } = await sql.query<{ encoding: string }>(
+    'SELECT pg_encoding_to_char(encoding) AS encoding FROM pg_database WHERE datname = current_database()',
+  );
+  const encoding = rows[0]?.encoding;
+  if (encoding !== 'UTF8') {
+    throw new Error(
+      `the database's encoding is ${encoding ?? 'unknown'}; Paperboy needs a UTF8 database (CREATE DATABASE … ENCODING 'UTF8')`,
+    );
+  }
+}
+
+const SCHEMA = `
+  CREATE TABLE papers (
+    id text COLLATE "C" PRIMARY KEY,
+    -- First-seen order: a broad search ranks the newest matches, as SQLite does by rowid.
+    seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+    title text NOT NULL,
+    abstract text NOT NULL DEFAULT '',
+    authors jsonb NOT NULL DEFAULT '[]',
+    published_at timestamptz NOT NULL,
+    featured_at timestamptz,
+    hf_upvotes integer,
+    hf_comments integer,
+    github_repo text,
+    github_stars integer,
+    project_page text,
+    ai_summary text,
+    ai_keywords jsonb,
+    -- The highest arXiv version seen, and the paper's categories (primary first).
+    version integer,
+    categories jsonb,
+    first_seen_at timestamptz NOT NULL,
+    -- When a refresh last changed a field (a refresh that changes nothing writes nothing).
+    updated_at timestamptz NOT NULL,
+    -- Weighted: a title match (A) above keywords (B) and authors (C), above the abstract (D).
+    -- NFKC first, as the query parser does, so that a decomposed accent is one word with its letter.
+    -- jsonb lists are indexed value by value, with a gap between values: no phrase spans two.
+    search_vector tsvector GENERATED ALWAYS AS (
+      setweight(to_tsvector('${SEARCH_CONFIG}', normalize(title, NFKC)), 'A')
+      || setweight(to_tsvector('${SEARCH_CONFIG}', COALESCE(ai_keywords, '[]')), 'B')
+      || setweight(to_tsvector('${SEARCH_CONFIG}', authors), 'C')
+      || setweight(to_tsvector('${SEARCH_CONFIG}', normalize(abstract, NFKC)), 'D')
+    ) STORED
+  );
+  CREATE INDEX papers_search ON papers USING gin (search_vector);
+  CREATE INDEX papers_first_seen ON papers (first_seen_at);
+  CREATE INDEX papers_published ON papers (published_at);
+  -- search's sort:votes gathers the most upvoted matches first.
+  CREATE INDEX papers_hf_upvotes ON papers (hf_upvotes DESC NULLS LAST);
+
+  -- One row per author of a paper, so that author:"Wei Li" matches within one name and never
+  -- across two neighbours ("… Wei, Li Zhang"). Kept in step with papers.authors by a trigger.
+  CREATE TABLE paper_authors (
+    paper_id text COLLATE "C" NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+    position integer NOT NULL,
+    name text NOT NULL,
+    name_vector tsvector GENERATED ALWAYS AS (
+      to_tsvector('${NAMES_CONFIG}', normalize(name, NFKC))
+    ) STORED,
+    PRIMARY KEY (paper_id, position)
+  );
+  CREATE INDEX paper_authors_search ON paper_authors USING gin (name_vector);
+
+  CREATE FUNCTION paperboy_sync_authors() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    DELETE FROM paper_authors WHERE paper_id = NEW.id;
+    INSERT INTO paper_authors (paper_id, position, name)
+    SELECT NEW.id, a.position, a.name
+    FROM jsonb_array_elements_text(NEW.authors) WITH ORDINALITY AS a (name, position);
+    RETURN NULL;
+  END
+  $$;
+  CREATE TRIGGER papers_authors_insert AFTER INSERT ON papers
+    FOR EACH ROW EXECUTE FUNCTION paperboy_sync_authors();
+  CREATE TRIGGER papers_authors_update AFTER UPDATE OF authors ON papers
+    FOR EACH ROW WHEN (OLD.authors IS DISTINCT FROM NEW.authors)
+    EXECUTE FUNCTION paperboy_sync_authors();
+
+  CREATE TABLE follows (
+    workspace_id text COLLATE "C" NOT NULL,
+    channel_id text COLLATE "C" NOT NULL,
+    feed text COLLATE "C" NOT NULL,
+    followed_at timestamptz NOT NULL,
+    -- The follow's filters and digest setting (see FollowFilters).
+    filters jsonb NOT NULL DEFAULT '{}',
+    PRIMARY KEY (workspace_id, channel_id, feed)
+  );
+  CREATE INDEX follows_by_feed ON follows (feed);
+
+  CREATE TABLE votes (
+    workspace_id text COLLATE "C" NOT NULL,
+    paper_id text COLLATE "C" NOT NULL REFERENCES papers (id),
+    user_id text COLLATE "C" NOT NULL,
+    voted_at timestamptz NOT NULL,
+    PRIMARY KEY (workspace_id, paper_id, user_id)
+  );
+
+  -- The ledger: its primary key is the durable guard against posting a paper twice in a channel.
+  CREATE TABLE deliveries (
+    workspace_id text COLLATE "C" NOT NULL,
+    channel_id text COLLATE "C" NOT NULL,
+    paper_id text COLLATE "C" NOT NULL REFERENCES papers (id),
+    message_ts text COLLATE "C" NOT NULL,
+    posted_at timestamptz NOT NULL,
+    -- Thread replies, counted from Slack's message events.
+    reply_count integer NOT NULL DEFAULT 0,
+    -- A card a member shared with /papers share: who, and what they said above it.
+    shared_by text,
+    share_comment text,
+    -- The version the card's thread was last told about, and whether the card is a digest.
+    noted_version integer,
+    digest boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (workspace_id, channel_id, paper_id)
+  );
+  CREATE INDEX deliveries_by_paper ON deliveries (workspace_id, paper_id);
+  CREATE INDEX deliveries_of_paper ON deliveries (paper_id);
+  CREATE INDEX deliveries_by_ts ON deliveries (workspace_id, channel_id, message_ts);
+  CREATE INDEX deliveries_posted ON deliveries (posted_at);
+
+  -- Slack's event retries carry the same event_id: each is counted once.
+  CREATE TABLE slack_events (
+    event_id text COLLATE "C" PRIMARY KEY,
+    seen_at timestamptz NOT NULL
+  );
+  CREATE INDEX slack_events_seen ON slack_events (seen_at);
+
+  -- One row per channel and local day once its digest is under way: the papers it lists, and
+  -- the message once posted ('' for a day with nothing new). Never a second digest that day.
+  CREATE TABLE digest_runs (
+    workspace_id text COLLATE "C" NOT NULL,
+    channel_id text COLLATE "C" NOT NULL,
+    day text COLLATE "C" NOT NULL,
+    paper_ids jsonb NOT NULL,
+    message_ts text COLLATE "C",
+    started_at timestamptz NOT NULL,
+    PRIMARY KEY (workspace_id, channel_id, day)
+  );
+  CREATE INDEX digest_runs_by_ts ON digest_runs (workspace_id, channel_id, message_ts);
+
+  -- Papers waiting for a channel's next digest.
+  CREATE TABLE digest_items (
+    workspace_id text COLLATE "C" NOT NULL,
+    channel_id text COLLATE "C" NOT NULL,
+    paper_id text COLLATE "C" NOT NULL REFERENCES papers (id),
+    feed text COLLATE "C" NOT NULL,
+    queued_at timestamptz NOT NULL,
+    -- Set when a digest considered it (posted or left out): it is never held again.
+    consumed_at timestamptz,
+    PRIMARY KEY (workspace_id, channel_id, paper_id)
+  );
+  CREATE INDEX digest_items_consumed ON digest_items (consumed_at);
+
+  -- One row per member who ever subscribed or chose an alert mode. The revision is taken from
+  -- alert_revisions at every change to the member's keywords or mode, under a lock held to
+  -- commit, so revisions become visible in increasing order (see PostgresAlerts).
+  CREATE SEQUENCE alert_revisions;
+  CREATE TABLE alert_members (
+    workspace_id text COLLATE "C" NOT NULL,
+    user_id text COLLATE "C" NOT NULL,
+    -- The mode (see AlertMode); the member's time zone as Slack last said.
+    mode jsonb NOT NULL DEFAULT '{"kind":"instant"}',
+    time_zone text,
+    revision bigint NOT NULL,
+    PRIMARY KEY (workspace_id, user_id)
+  );
+  CREATE INDEX alert_members_revision ON alert_members (revision);
+
+  CREATE TABLE alert_keywords (
+    workspace_id text COLLATE "C" NOT NULL,
+    user_id text COLLATE "C" NOT NULL,
+    -- The canonical form (see parseKeyword): two spellings of one keyword are one row.
+    keyword text COLLATE "C" NOT NULL,
+    added_at timestamptz NOT NULL,
+    position integer NOT NULL,
+    PRIMARY KEY (workspace_id, user_id, keyword),
+    FOREIGN KEY (workspace_id, user_id) REFERENCES alert_members (workspace_id, user_id)
+  );
+
+  -- A paper matches a member once, whatever retries and overlapping polls do; run_key is set
+  -- when a run (one DM) takes it.
+  CREATE TABLE alert_matches (
+    workspace_id text COLLATE "C" NOT NULL,
+    user_id text COLLATE "C" NOT NULL,
+    paper_id text COLLATE "C" NOT NULL REFERENCES papers (id),
+    keywords jsonb NOT NULL,
+    matched_at timestamptz NOT NULL,
+    run_key text COLLATE "C",
+    PRIMARY KEY (workspace_id, user_id, paper_id)
+  );
+  CREATE INDEX alert_matches_pending ON alert_matches (workspace_id, user_id)
+    WHERE run_key IS NULL;
+  CREATE INDEX alert_matches_by_run ON alert_matches (workspace_id, user_id, run_key);
+
+  -- One DM per run: the message once posted (a run started and not posted may have landed).
+  CREATE TABLE alert_runs (
+    workspace_id text COLLATE "C" NOT NULL,
+    user_id text COLLATE "C" NOT NULL,
+    run_key text COLLATE "C" NOT NULL,
+    started_at timestamptz NOT NULL,
+    channel_id text COLLATE "C",
+    message_ts text COLLATE "C",
+    PRIMARY KEY (workspace_id, user_id, run_key)
+  );
+  CREATE INDEX alert_runs_unposted ON alert_runs (workspace_id, user_id, started_at)
+    WHERE message_ts IS NULL;
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'papers with full-text search, authors, follows, votes, deliveries, digests, events, keyword alerts',
+    async up(sql) {
+      await requireUtf8(sql);
+      await createSearchConfigs(sql);
+      await sql.query(SCHEMA);
+    },
+  },
+];
+
+/**
+ * Applies the migrations not yet applied, in order, in one transaction under an advisory lock:
+ * processes starting at once wait for the first, then find nothing left to do. Returns the
+ * versions this call applied.
+ */
+export async function migrate(
+  pool: Pool,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<number[]> {
+  return transaction(pool, async (tx) => {
+    await advisoryLock(tx, 'migrations');
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY,
+      name text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now())`);
+    const { rows } = await tx.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const applied = new Set(rows.map((row) => row.version));
+    const fresh = migrations.filter((m) => !applied.has(m.version));
+    for (const migration of fresh) {
+      await migration.up(tx);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
+    }
+    return fresh.map((m) => m.version);
+  });
+}
