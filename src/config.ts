@@ -226,3 +226,26 @@ export function loadDemoConfig(
     result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`),
   );
 }
+
+/**
+ * Every secret among the settings, which no log line or report may show: the tokens, the signing secret, the dashboard password,
+ * and the passwords inside REDIS_URL and DATABASE_URL. (`redact` also catches anything shaped
+ * like a Slack token.)
+ */
+export function secretsIn(env: Environment): string[] {
+  const values = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'ADMIN_PASSWORD']
+    .map((name) => env[name]?.trim() ?? '')
+    .filter((value) => value !== '');
+  for (const name of ['REDIS_URL', 'DATABASE_URL']) values.push(...urlPassword(env[name]));
+  return values;
+}
+
+/** A URL's password as written and decoded; none when there is no URL or no password. */
+function urlPassword(url: string | undefined): string[] {
+  try {
+    const password = url ? new URL(url.trim()).password : '';
+    return password ? [password, decodeURIComponent(password)] : [];
+  } catch {
+    return [];
+  }
+}

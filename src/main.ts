@@ -1,5 +1,5 @@
 import { LogLevel } from '@slack/bolt';
-import { ConfigError, loadProcessConfig, type Role } from './config';
+import { ConfigError, loadProcessConfig, secretsIn, type Role } from './config';
 import { createLogger } from './logger';
 import { doctor } from './doctor';
 import { StartupError } from './errors';
@@ -36,11 +36,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const logger = createLogger({
     level: config.LOG_LEVEL as LogLevel,
-    secrets: [
-      config.SLACK_BOT_TOKEN,
-      config.SLACK_SIGNING_SECRET ?? '',
-      config.SLACK_APP_TOKEN ?? '',
-    ],
+    format: config.LOG_FORMAT,
+    secrets: secretsIn(process.env),
   });
 
   // Listening before start-up: a signal that arrives while starting still shuts down cleanly.

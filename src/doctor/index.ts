@@ -1,4 +1,4 @@
-import type { Environment } from '../config';
+import { secretsIn, type Environment } from '../config';
 import { redact } from '../logger';
 import { errorMessage, fail, type CheckResult, type CheckStatus } from './check';
 import { checkDatabase } from './database';
@@ -91,29 +91,6 @@ export function hasProblems(results: readonly CheckResult[]): boolean {
 }
 
 /**
- * Every value the report must not show: the tokens, the signing secret, the dashboard password,
- * and the passwords inside REDIS_URL and DATABASE_URL. (`redact` also catches anything shaped
- * like a Slack token.)
- */
-export function secretsOf(env: Environment): string[] {
-  const values = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'ADMIN_PASSWORD']
-    .map((name) => env[name]?.trim() ?? '')
-    .filter((value) => value !== '');
-  for (const name of ['REDIS_URL', 'DATABASE_URL']) values.push(...urlPassword(env[name]));
-  return values;
-}
-
-/** A URL's password as written and decoded; none when there is no URL or no password. */
-function urlPassword(url: string | undefined): string[] {
-  try {
-    const password = url ? new URL(url.trim()).password : '';
-    return password ? [password, decodeURIComponent(password)] : [];
-  } catch {
-    return [];
-  }
-}
-
-/**
  * `npm run doctor`: prints the report to stdout, every line redacted, and resolves with the exit
  * status: 0 when no check found a problem, 1 otherwise.
  */
@@ -122,7 +99,7 @@ export async function doctor(
   write: (text: string) => void = (text) => process.stdout.write(text),
   options: DoctorOptions = {},
 ): Promise<number> {
-  const secrets = secretsOf(env);
+  const secrets = secretsIn(env);
   write(`${HEADER}\n\n`);
   const results = await runDoctor(env, options);
   write(`${redact(formatReport(results), secrets)}\n`);
