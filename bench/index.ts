@@ -4,7 +4,7 @@
  */
 import { measureAlerts } from './alerts';
 import { measurePipeline } from './pipeline';
-import { RANKED_MATCHES_MAX } from '../src/store/sqlite/sqlite-store';
+import { RANKED_MATCHES_MAX } from '../src/store/ranking';
 import { measureSearch } from './search';
 
 /** `npm run bench -- search` runs one section; no argument runs them all. */

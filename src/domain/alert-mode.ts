@@ -286,3 +286,18 @@ export function periodStartsAt(period: string, time: string, timeZone: string): 
   const [hours = 0, minutes = 0] = time.split(':').map(Number);
   return new Date(new TZDate(year, month - 1, day, hours, minutes, timeZone).getTime());
 }
+
+/**
+ * A stored mode, read defensively: anything that is not a mode this version knows (a row written
+ * by a later version, say) reads as the default.
+ */
+export function alertModeFrom(value: unknown): AlertMode {
+  if (typeof value !== 'object' || value === null) return DEFAULT_ALERT_MODE;
+  const mode = value as Partial<Record<string, unknown>>;
+  const time = typeof mode.time === 'string' ? mode.time : undefined;
+  if (mode.kind === 'instant' || mode.kind === 'off') return { kind: mode.kind };
+  if (mode.kind === 'daily' && time) return { kind: 'daily', time };
+  const day = WEEKDAYS.find((d) => d === mode.day);
+  if (mode.kind === 'weekly' && time && day) return { kind: 'weekly', day, time };
+  return DEFAULT_ALERT_MODE;
+}

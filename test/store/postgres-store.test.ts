@@ -6,7 +6,7 @@ import { openStore } from '../../src/store';
 import { LOCK_SPACE, LOCKS } from '../../src/store/postgres/db';
 import { migrate, MIGRATIONS } from '../../src/store/postgres/migrations';
 import { PostgresStore } from '../../src/store/postgres/postgres-store';
-import { RANKED_MATCHES_MAX } from '../../src/store/postgres/search';
+import { RANKED_MATCHES_MAX } from '../../src/store/ranking';
 import type { MemberRef } from '../../src/store/store';
 import { minimalPaper as paper } from '../support/papers';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';

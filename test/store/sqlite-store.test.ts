@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations';
-import { migrate, RANKED_MATCHES_MAX, SqliteStore } from '../../src/store/sqlite/sqlite-store';
+import { RANKED_MATCHES_MAX } from '../../src/store/ranking';
+import { migrate, SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { query } from './search-contract';
 import { tempDatabase } from '../support/harness';
 import { describeAlertStoreContract } from './alert-contract';

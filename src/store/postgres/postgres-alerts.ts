@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { DEFAULT_ALERT_MODE, WEEKDAYS, type AlertMode } from '../../domain/alert-mode';
+import { alertModeFrom, DEFAULT_ALERT_MODE, type AlertMode } from '../../domain/alert-mode';
 import type {
   AddKeywordsResult,
   AlertMatch,
@@ -25,18 +25,6 @@ interface RunRow {
 }
 
 const RUN_COLUMNS = 'run_key, started_at, channel_id, message_ts';
-
-/** A stored mode, read defensively: a row written by a later version falls back to the default. */
-function modeFrom(value: unknown): AlertMode {
-  if (typeof value !== 'object' || value === null) return DEFAULT_ALERT_MODE;
-  const mode = value as Partial<Record<string, unknown>>;
-  const time = typeof mode.time === 'string' ? mode.time : undefined;
-  if (mode.kind === 'instant' || mode.kind === 'off') return { kind: mode.kind };
-  if (mode.kind === 'daily' && time) return { kind: 'daily', time };
-  const day = WEEKDAYS.find((d) => d === mode.day);
-  if (mode.kind === 'weekly' && time && day) return { kind: 'weekly', day, time };
-  return DEFAULT_ALERT_MODE;
-}
 
 function rowToMatch(row: MatchRow): AlertMatch {
   return { paperId: row.paper_id, keywords: row.keywords, matchedAt: row.matched_at };
@@ -171,7 +159,7 @@ export class PostgresAlerts implements AlertStore {
     const row = rows[0];
     if (!row) return { mode: DEFAULT_ALERT_MODE };
     return {
-      mode: modeFrom(row.mode),
+      mode: alertModeFrom(row.mode),
       ...(row.time_zone !== null ? { timeZone: row.time_zone } : {}),
     };
   }
@@ -214,7 +202,7 @@ export class PostgresAlerts implements AlertStore {
     const subscribers = rows.map((row): AlertSubscriber => ({
       workspaceId: row.workspace_id,
       userId: row.user_id,
-      mode: modeFrom(row.mode),
+      mode: alertModeFrom(row.mode),
       keywords: row.keywords,
     }));
     const last = rows.at(-1);
@@ -279,7 +267,7 @@ export class PostgresAlerts implements AlertStore {
     return rows.map((row) => ({
       workspaceId: row.workspace_id,
       userId: row.user_id,
-      mode: row.mode === null ? DEFAULT_ALERT_MODE : modeFrom(row.mode),
+      mode: row.mode === null ? DEFAULT_ALERT_MODE : alertModeFrom(row.mode),
       ...(row.time_zone !== null ? { timeZone: row.time_zone } : {}),
       oldest: row.oldest,
     }));

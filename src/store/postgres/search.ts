@@ -2,6 +2,13 @@ import type { Pool } from 'pg';
 import type { SearchQuery, Terms } from '../../domain/search-query';
 import { leadingSnippet, MATCH_END, MATCH_START, SNIPPET_WORDS, snippetParts } from '../snippet';
 import type { PageRequest, SearchResults, SnippetPart } from '../store';
+import {
+  RANKED_MATCHES_MAX,
+  RECENCY_BOOST,
+  RECENCY_FADE_MS,
+  TEAM_VOTE_WEIGHT,
+  VOTES_BOOST,
+} from '../ranking';
 import { NAMES_CONFIG, SEARCH_CONFIG } from './migrations';
 import { paperColumns, rowToPaper, type PaperRow } from './rows';
 
@@ -16,15 +23,7 @@ import { paperColumns, rowToPaper, type PaperRow } from './rows';
  */
 const RANK_WEIGHTS = '{0.1, 0.2, 0.4, 1.0}';
 const RANK_NORMALIZATION = 1;
-const VOTES_BOOST = 0.05;
-const TEAM_VOTE_WEIGHT = 5;
-const RECENCY_BOOST = 0.25;
-const RECENCY_FADE_SECONDS = 30 * 24 * 3600;
-/**
- * As in the SQLite adapter: ranking reads every match's vector, so a query matching much of a
- * large store ranks its newest matches only, this many (`capped`, the total then a lower bound).
- */
-export const RANKED_MATCHES_MAX = 500;
+const RECENCY_FADE_SECONDS = RECENCY_FADE_MS / 1000;
 /** `ts_headline` options: about a line around the best match, matched words between markers. */
 const HEADLINE_OPTIONS = `StartSel=${MATCH_START}, StopSel=${MATCH_END}, MaxFragments=1, MaxWords=${SNIPPET_WORDS}, MinWords=${SNIPPET_WORDS / 2}, ShortWord=2`;
 

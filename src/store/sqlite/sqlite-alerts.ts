@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { DEFAULT_ALERT_MODE, WEEKDAYS, type AlertMode } from '../../domain/alert-mode';
+import { alertModeFrom, DEFAULT_ALERT_MODE, type AlertMode } from '../../domain/alert-mode';
 import type {
   AddKeywordsResult,
   AlertMatch,
@@ -31,19 +31,13 @@ interface RunRow {
   message_ts: string | null;
 }
 
-/** A stored mode, read defensively: a row written by a later version falls back to the default. */
+/** A mode stored as JSON text; see alertModeFrom. */
 function modeFromJson(json: string): AlertMode {
   try {
-    const mode = JSON.parse(json) as Partial<Record<string, unknown>>;
-    const time = typeof mode.time === 'string' ? mode.time : undefined;
-    if (mode.kind === 'instant' || mode.kind === 'off') return { kind: mode.kind };
-    if (mode.kind === 'daily' && time) return { kind: 'daily', time };
-    const day = WEEKDAYS.find((d) => d === mode.day);
-    if (mode.kind === 'weekly' && time && day) return { kind: 'weekly', day, time };
+    return alertModeFrom(JSON.parse(json));
   } catch {
-    // Not JSON: the default below.
+    return DEFAULT_ALERT_MODE;
   }
-  return DEFAULT_ALERT_MODE;
 }
 
 function rowToMatch(row: MatchRow): AlertMatch {

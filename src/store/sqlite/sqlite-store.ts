@@ -19,17 +19,22 @@ import type {
   UpsertResult,
   VoteResult,
 } from '../store';
+import {
+  RANKED_MATCHES_MAX,
+  RECENCY_BOOST,
+  RECENCY_FADE_MS,
+  TEAM_VOTE_WEIGHT,
+  VOTES_BOOST,
+} from '../ranking';
 import { ftsColumnMatch, ftsExpression } from './fts-query';
 import { MIGRATIONS, type Migration } from './migrations';
 import { SqliteAlerts } from './sqlite-alerts';
 
 /**
  * Relevance: BM25 with column weights (title, abstract, authors, keywords), so a title match
- * outranks an abstract match; then small boosts, each at most a few tens of percent, for votes
- * (HF upvotes plus team votes, which count more) and for recency (fading over about a month).
+ * outranks an abstract match; then the boosts of ranking.ts.
  */
 const BM25_WEIGHTS = '10.0, 1.0, 3.0, 2.0';
-const VOTES_BOOST = 0.05;
 /** How long a paper a digest used is remembered, so that polls do not hold it again. */
 const DIGEST_MEMORY_MS = 14 * 24 * 3600 * 1000;
 /** Slack retries an event for minutes; a day of ids is plenty. */
@@ -37,15 +42,6 @@ const EVENT_MEMORY_MS = 24 * 3600 * 1000;
 /** `v.n`: a paper's team votes in `@workspace` (NULL when none). */
 const TEAM_VOTES_JOIN = `LEFT JOIN (SELECT paper_id, COUNT(*) AS n FROM votes
   WHERE workspace_id = @workspace GROUP BY paper_id) v ON v.paper_id = p.id`;
-const TEAM_VOTE_WEIGHT = 5;
-const RECENCY_BOOST = 0.25;
-const RECENCY_FADE_MS = 30 * 24 * 3600 * 1000;
-/**
- * Ranking reads every match, so a query matching much of a large store (`model`, `language`) would
- * take a tenth of a second. It ranks the newest matches only, this many, the total then being a
- * lower bound: a broad query is answered in milliseconds, and the newest papers are what it wants.
- */
-export const RANKED_MATCHES_MAX = 500;
 
 interface PaperRow {
   id: string;
