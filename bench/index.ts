@@ -5,7 +5,9 @@
 import { measureAlerts } from './alerts';
 import { measurePipeline } from './pipeline';
 import { RANKED_MATCHES_MAX } from '../src/store/ranking';
-import { measureSearch } from './search';
+import { createTestDatabase } from '../test/support/postgres';
+import { openStore } from '../src/store';
+import { measureSearch, measureStore, type StoreFigures } from './search';
 
 /** `npm run bench -- search` runs one section; no argument runs them all. */
 const SECTIONS: Record<string, () => Promise<void>> = { pipeline, search, alerts };
@@ -45,6 +47,22 @@ async function search(): Promise<void> {
   console.log(
     `FTS5 is ${Math.round(f.naiveP50Ms / f.p50Ms)}× faster at p50, ${Math.round(f.naiveP99Ms / f.p99Ms)}× at p99; ${f.capped} of ${f.queries} queries matched more than the ${RANKED_MATCHES_MAX.toLocaleString('en-US')} papers ranked`,
   );
+
+  // The same corpus and queries on PostgreSQL, in a throwaway database of TEST_DATABASE_URL's server.
+  const database = await createTestDatabase();
+  const store = await openStore(database.url);
+  try {
+    console.log(`\nThe same on PostgreSQL (${database.name}, weighted tsvector, GIN)`);
+    const { queryList: _queries, ...pg } = await measureStore(store, papers, 1_000);
+    console.log('                 ingest (papers/s)  queries      p50      p99');
+    const row = (name: string, figures: StoreFigures) =>
+      `${name.padEnd(16)} ${`${figures.ingestMs} ms (${Math.round(figures.papers / (figures.ingestMs / 1000)).toLocaleString('en-US')})`.padStart(18)} ${String(figures.queries).padStart(8)} ${ms(figures.p50Ms).padStart(8)} ${ms(figures.p99Ms).padStart(8)}`;
+    console.log(row('SQLite (FTS5)', f));
+    console.log(row('PostgreSQL', pg));
+  } finally {
+    await store.close();
+    await database.drop();
+  }
 }
 
 async function alerts(): Promise<void> {
