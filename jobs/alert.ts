@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { dueAlertPeriod, periodStartsAt } from '../src/domain/alert-mode';
 import type { Clock } from '../src/domain/clock';
 import type { Logger } from '../src/logger';
+import { NO_JOB_METRICS, type JobMetrics } from '../src/ops/job-metrics';
 import type { PostLocks } from '../src/queue/post-lock';
 import { jobIdPart, QUEUE_NAMES } from '../src/queue/names';
 import { alertMessage, byAlertRank, type AlertedPaper } from '../src/slack/blocks/alerts';
@@ -64,6 +65,8 @@ export interface AlertDeps {
   /** `https://{workspace}.slack.com/`, for links to the threads of papers already posted. */
   workspaceUrl?: string;
   enqueueAlerts(sends: readonly AlertSend[]): Promise<void>;
+  /** Counts what the job did (see JobMetrics); optional so a processor can be built bare. */
+  metrics?: JobMetrics;
 }
 
 export type AlertResult = { queued: number } | { sent: number };
@@ -77,6 +80,7 @@ const RUNS_PER_JOB = 3;
 
 export function createProcessor(deps: AlertDeps) {
   const { store, slack, locks, logger, clock } = deps;
+  const metrics = deps.metrics ?? NO_JOB_METRICS;
 
   async function tick(): Promise<AlertResult> {
     const now = clock();
@@ -176,6 +180,7 @@ export function createProcessor(deps: AlertDeps) {
           unfurl_media: false,
         });
         if (!answer.ts) throw new Error('chat.postMessage answered ok without a message ts');
+        metrics.alertDmSent(data.digest ?? 'instant');
         return { channelId, messageTs: answer.ts };
       });
       await store.finishAlertRun(member, run.key, posted);

@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../src/domain/clock';
 import type { FeedId } from '../src/domain/feed';
 import type { Logger } from '../src/logger';
+import { NO_JOB_METRICS, type JobMetrics } from '../src/ops/job-metrics';
 import { PAPER_POSTED_EVENT } from '../src/slack/blocks/ids';
 import { paperCard } from '../src/slack/blocks/paper-card';
 import { findByMetadata, windowAround } from '../src/slack/history';
@@ -54,6 +55,8 @@ export interface AnnounceDeps {
   locks: PostLocks;
   logger: Logger;
   clock: Clock;
+  /** Counts what the job did (see JobMetrics); optional so a processor can be built bare. */
+  metrics?: JobMetrics;
 }
 
 function withoutPostMark(data: AnnounceData): AnnounceData {
@@ -63,6 +66,7 @@ function withoutPostMark(data: AnnounceData): AnnounceData {
 
 export function createProcessor(deps: AnnounceDeps) {
   const { store, slack, locks, logger, clock } = deps;
+  const metrics = deps.metrics ?? NO_JOB_METRICS;
 
   /**
    * Looks for this paper's card among the channel's messages around the interrupted attempt:
@@ -127,6 +131,7 @@ export function createProcessor(deps: AnnounceDeps) {
     let messageTs: string;
     try {
       messageTs = await postPaperCard(slack, data.channelId, paper.id, card);
+      metrics.posted('announcement');
     } catch (error) {
       if (retryAfterSeconds(error) !== undefined || platformErrorCode(error) !== undefined) {
         // Slack answered, so nothing was posted: the next attempt need not search the channel.

@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../src/domain/clock';
 import { dueDigestDay } from '../src/domain/digest-time';
 import type { Logger } from '../src/logger';
+import { NO_JOB_METRICS, type JobMetrics } from '../src/ops/job-metrics';
 import type { PostLocks } from '../src/queue/post-lock';
 import { jobIdPart, QUEUE_NAMES } from '../src/queue/names';
 import { digestMessage } from '../src/slack/blocks/digest';
@@ -54,6 +55,8 @@ export interface DigestDeps {
   enqueueDigestPosts(
     posts: ReadonlyArray<ChannelRef & { day: string; top: number }>,
   ): Promise<void>;
+  /** Counts what the job did (see JobMetrics); optional so a processor can be built bare. */
+  metrics?: JobMetrics;
 }
 
 export type DigestResult = { due: number } | { posted: number; messageTs?: string };
@@ -63,6 +66,7 @@ const DIGEST_LOCK_ID = 'digest';
 
 export function createProcessor(deps: DigestDeps) {
   const { store, slack, locks, logger, clock } = deps;
+  const metrics = deps.metrics ?? NO_JOB_METRICS;
 
   async function tick(): Promise<DigestResult> {
     const due = new Map<string, ChannelRef & { day: string; top: number }>();
@@ -152,6 +156,7 @@ export function createProcessor(deps: DigestDeps) {
             unfurl_media: false,
           });
           if (!posted.ts) throw new Error('chat.postMessage answered ok without a message ts');
+          metrics.posted('digest');
           return posted.ts;
         },
       );

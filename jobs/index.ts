@@ -2,6 +2,7 @@
  * The registry of jobs: every BullMQ processor Paperboy runs, with its queue name and worker
  * concurrency. Workers are started from this list and nothing else.
  */
+import type { JobMetrics } from '../src/ops/job-metrics';
 import type { WorkerSpec } from '../src/queue/workers';
 import * as alert from './alert';
 import * as announce from './announce';
@@ -12,13 +13,16 @@ import * as refreshCards from './refresh-cards';
 
 export { alert, announce, digest, noteVersion, pollFeed, refreshCards };
 
-/** Everything any job needs; each processor takes the part it uses. */
+/**
+ * Everything any job needs; each processor takes the part it uses. Metrics are optional to a
+ * processor on its own and required here: every worker process counts what its jobs do.
+ */
 export type JobDeps = pollFeed.PollFeedDeps &
   announce.AnnounceDeps &
   noteVersion.NoteVersionDeps &
   digest.DigestDeps &
   refreshCards.RefreshCardsDeps &
-  alert.AlertDeps;
+  alert.AlertDeps & { metrics: JobMetrics };
 
 export function workerSpecs(deps: JobDeps): WorkerSpec[] {
   return [pollFeed, announce, noteVersion, digest, refreshCards, alert].map((job) => ({

@@ -2,6 +2,7 @@ import type { Job, JobsOptions } from 'bullmq';
 import type { WebClient } from '@slack/web-api';
 import { arxivAbsUrl } from '../src/domain/paper';
 import type { Logger } from '../src/logger';
+import { NO_JOB_METRICS, type JobMetrics } from '../src/ops/job-metrics';
 import { jobIdPart, QUEUE_NAMES } from '../src/queue/names';
 import type { PostLocks } from '../src/queue/post-lock';
 import type { Store } from '../src/store/store';
@@ -34,6 +35,8 @@ export interface NoteVersionDeps {
   slack: WebClient;
   locks: PostLocks;
   logger: Logger;
+  /** Counts what the job did (see JobMetrics); optional so a processor can be built bare. */
+  metrics?: JobMetrics;
 }
 
 /** The note itself: our own words and a link we build, nothing from a feed. */
@@ -43,6 +46,7 @@ export function versionNoteText(paperId: string, version: number): string {
 
 export function createProcessor(deps: NoteVersionDeps) {
   const { store, slack, locks, logger } = deps;
+  const metrics = deps.metrics ?? NO_JOB_METRICS;
   return async function noteVersion(
     job: Job<NoteVersionData>,
     token?: string,
@@ -66,6 +70,7 @@ export function createProcessor(deps: NoteVersionDeps) {
           unfurl_media: false,
         }),
       );
+      metrics.posted('version_note');
       await store.markVersionNoted(data, data.paperId, data.version);
     } finally {
       await release();

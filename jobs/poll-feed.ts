@@ -7,6 +7,7 @@ import type { FeedBatch } from '../src/feeds/types';
 import type { CardRefresher } from '../src/slack/card-refresher';
 import { LIVING_CARD_DAYS } from './refresh-cards';
 import type { Logger } from '../src/logger';
+import { NO_JOB_METRICS, type JobMetrics } from '../src/ops/job-metrics';
 import { jobIdPart, QUEUE_NAMES } from '../src/queue/names';
 import type { ChannelRef, Store } from '../src/store/store';
 import type { KeywordHit } from '../src/store/subscriber-index';
@@ -90,10 +91,13 @@ export interface PollFeedDeps {
   enqueueAlerts(sends: readonly AlertSend[]): Promise<void>;
   logger: Logger;
   clock: Clock;
+  /** Counts what the job did (see JobMetrics); optional so a processor can be built bare. */
+  metrics?: JobMetrics;
 }
 
 export function createProcessor(deps: PollFeedDeps) {
   const { store, feeds, logger, clock } = deps;
+  const metrics = deps.metrics ?? NO_JOB_METRICS;
 
   /**
    * Cards under {@link LIVING_CARD_DAYS} days old whose paper's counters this poll changed are
@@ -219,6 +223,17 @@ export function createProcessor(deps: PollFeedDeps) {
   }
 
   return async function pollFeed(job: Job<PollFeedData>): Promise<PollFeedResult> {
+    try {
+      const result = await poll(job);
+      metrics.pollCompleted(job.data.feed, { inserted: result.inserted, updated: result.updated });
+      return result;
+    } catch (error) {
+      metrics.pollFailed(job.data.feed);
+      throw error;
+    }
+  };
+
+  async function poll(job: Job<PollFeedData>): Promise<PollFeedResult> {
     const { feed: source } = job.data;
     const fetched = await fetchSource(source);
     if (!fetched) {
@@ -264,5 +279,5 @@ export function createProcessor(deps: PollFeedDeps) {
       `polled ${source}: ${result.fetched} papers (${result.inserted} new, ${result.updated} refreshed, ${result.skipped} skipped), ${result.announcementsQueued} announcements queued, ${digest.length} held for digests, ${notes.length} new versions to note, ${alerts.alerts} alert DMs queued (${alerts.matches} keyword matches)`,
     );
     return result;
-  };
+  }
 }

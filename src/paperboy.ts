@@ -9,6 +9,7 @@ import type { FetchJsonOptions } from './feeds/http';
 import type { Logger } from './logger';
 import { describeInterval, type Config, type Role } from './config';
 import { createRedisConnection, waitForRedis } from './queue/connection';
+import { createMetrics, queueList, startOps, type Metrics } from './ops';
 import { DEFAULT_QUEUE_PREFIX } from './queue/names';
 import { createPostLocks } from './queue/post-lock';
 import { createSharedPacer } from './queue/shared-pacer';
@@ -46,16 +47,20 @@ export interface RunningPaperboy {
   queues: Queues;
   /** HTTP port of the Slack app, when this process runs it in HTTP mode. */
   port?: number;
+  /** Port of the operations endpoints (`/healthz`, `/metrics`, …); absent when OPS_PORT is off. */
+  opsPort?: number;
+  /** What this process counts, as served at `/metrics`. */
+  metrics: Metrics;
   /**
    * Stops in the reverse order of start: Slack requests, workers (active jobs finish or are handed
-   * back), queues, Redis, store. Bounded by `timeoutMs`.
+   * back), the operations endpoints, queues, Redis, store. Bounded by `timeoutMs`.
    */
   stop(timeoutMs?: number): Promise<void>;
 }
 
 /**
- * The composition root's body: config → Slack identity → store → Redis → queues → workers and
- * the Slack app, as the role asks. No business logic lives here.
+ * The composition root's body: config → Slack identity → store → Redis → queues → operations
+ * endpoints → workers and the Slack app, as the role asks. No business logic lives here.
  */
 export async function startPaperboy(options: PaperboyOptions): Promise<RunningPaperboy> {
   const { config, role, logger } = options;
@@ -88,6 +93,18 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
     });
     const queues = createQueues(producer, prefix, logger);
     cleanups.push(() => queues.close());
+    const metrics = createMetrics({ queues: queueList(queues), logger: logger.child('metrics') });
+    // Every role serves health and metrics, from as soon as there is something to report on;
+    // closed before the queues and Redis it reads, after the workers' last jobs are counted.
+    const ops = await startOps({
+      config,
+      redis: producer,
+      store,
+      queues,
+      metrics,
+      logger: logger.child('ops'),
+    });
+    if (ops) cleanups.push(() => ops.close());
     const locks = createPostLocks(producer, prefix);
     // Hugging Face's 500 calls per 5 minutes, and arXiv's one call per 3 s, cover the polls, the
     // sweeps and the lookups of every process together.
@@ -141,6 +158,7 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
       cleanups.push(() => quit(workerConnection));
       const workerLogger = logger.child('jobs');
       const slack = slackClient(workerLogger);
+      metrics.watchSlackClient(slack);
       const { hf, arxiv } = feedClients(options.feedFetch);
       workers = startWorkers(
         workerSpecs({
@@ -164,8 +182,9 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
           }),
           logger: workerLogger,
           clock,
+          metrics,
         }),
-        { connection: workerConnection, prefix, logger: workerLogger },
+        { connection: workerConnection, prefix, logger: workerLogger, timer: metrics },
       );
       const running = workers;
       cleanups.push(() => running.close());
@@ -178,6 +197,7 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
     if (role !== 'worker') {
       const slackLogger = logger.child('slack');
       const slack = slackClient(slackLogger);
+      metrics.watchSlackClient(slack);
       // A member is waiting on a lookup: short timeouts and one retry, not a poll's patience.
       const lookupFetch = { timeoutMs: 5_000, retries: 1, ...options.feedFetch };
       const lookup = createPaperLookup({
@@ -220,6 +240,8 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
       store,
       queues,
       port: app?.port,
+      opsPort: ops?.port,
+      metrics,
       stop: async (timeoutMs = 15_000) => {
         if (!(await settlesWithin(stopAll(), timeoutMs))) {
           logger.warn(`shutdown took longer than ${timeoutMs} ms; exiting anyway`);

@@ -112,7 +112,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const queuePrefix = `{paperboy-demo-${randomUUID().slice(0, 8)}}`;
   cleanups.push(() => purgeKeys(redis.url, queuePrefix));
   const paperboy = await startPaperboy({
-    config: { ...config, PORT: 0 },
+    // The demo's ports are its own business: no operations endpoints taking 9090.
+    config: { ...config, PORT: 0, OPS_PORT: 'off' },
     role: 'all',
     logger,
     queuePrefix,

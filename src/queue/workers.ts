@@ -1,6 +1,14 @@
-import { Worker, type Processor } from 'bullmq';
+import {
+  DelayedError,
+  RateLimitError,
+  WaitingChildrenError,
+  WaitingError,
+  Worker,
+  type Processor,
+} from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger';
+import type { JobOutcome } from '../ops/job-metrics';
 import { settlesWithin } from '../timing';
 import { logErrorsQuietly } from './connection';
 
@@ -10,6 +18,11 @@ export interface WorkerSpec {
   // Job data differs per queue; the registry pairs each processor with its own queue.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   processor: Processor<any, unknown>;
+}
+
+/** Where job run times go: the process's metrics. */
+export interface JobTimer {
+  jobFinished(queue: string, outcome: JobOutcome, seconds: number): void;
 }
 
 export interface RunningWorkers {
@@ -25,11 +38,12 @@ export interface RunningWorkers {
  */
 export function startWorkers(
   specs: readonly WorkerSpec[],
-  options: { connection: Redis; prefix: string; logger: Logger },
+  options: { connection: Redis; prefix: string; logger: Logger; timer?: JobTimer },
 ): RunningWorkers {
-  const { connection, prefix, logger } = options;
+  const { connection, prefix, logger, timer } = options;
   const workers = specs.map((spec) => {
-    const worker = new Worker(spec.name, spec.processor, {
+    const processor = timer ? timed(spec.name, spec.processor, timer) : spec.processor;
+    const worker = new Worker(spec.name, processor, {
       connection,
       prefix,
       concurrency: spec.concurrency,
@@ -56,5 +70,29 @@ export function startWorkers(
         await Promise.all(workers.map((worker) => worker.close(true)));
       }
     },
+  };
+}
+
+/**
+ * The processor, timing each run. A run that throws one of BullMQ's "later" errors (the job moved
+ * itself to delayed or to wait for children, or hit a rate limit) did not fail: it is `delayed`.
+ */
+function timed<D, R>(queue: string, processor: Processor<D, R>, timer: JobTimer): Processor<D, R> {
+  return async (job, token, signal) => {
+    const startedAt = performance.now();
+    const seconds = () => (performance.now() - startedAt) / 1000;
+    try {
+      const result = await processor(job, token, signal);
+      timer.jobFinished(queue, 'completed', seconds());
+      return result;
+    } catch (error) {
+      const later =
+        error instanceof DelayedError ||
+        error instanceof RateLimitError ||
+        error instanceof WaitingChildrenError ||
+        error instanceof WaitingError;
+      timer.jobFinished(queue, later ? 'delayed' : 'failed', seconds());
+      throw error;
+    }
   };
 }

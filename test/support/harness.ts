@@ -98,6 +98,7 @@ export interface HarnessOptions {
   /** HF items served for today (default: the 50-paper fixture). */
   items?: unknown[];
   clock?: Clock;
+  /** Settings over the harness's own (REDIS_URL included: the harness cleans up there). */
   env?: Record<string, string>;
 }
 
@@ -107,6 +108,8 @@ export interface Harness {
   paperboy: RunningPaperboy;
   logs: string[];
   prefix: string;
+  /** `http://127.0.0.1:<port>` of the operations endpoints, unless OPS_PORT is off. */
+  opsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -122,20 +125,22 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const db = tempDatabase();
   const prefix = uniquePrefix();
   const { logger, lines } = captureLogger([slack.token, slack.signingSecret]);
+  const redisUrl = options.env?.REDIS_URL ?? TEST_REDIS_URL;
   const config = loadConfig({
     SLACK_BOT_TOKEN: slack.token,
     SLACK_SIGNING_SECRET: slack.signingSecret,
     SLACK_API_URL: slack.apiUrl,
-    REDIS_URL: TEST_REDIS_URL,
+    REDIS_URL: redisUrl,
     DATABASE_URL: db.file,
     HF_API_URL: feed.hfApiUrl,
     ARXIV_API_URL: feed.arxivApiUrl,
     ANNOUNCE_CHANNELS: (options.channels ?? ['C0READING']).join(','),
     ...options.env,
   });
-  // PORT 0 asks the OS for a free port: parallel test files never collide.
+  // Port 0 asks the OS for a free port: parallel test files never collide. OPS_PORT too, unless
+  // the test sets it (`off`, say).
   const paperboy = await startPaperboy({
-    config: { ...config, PORT: 0 },
+    config: { ...config, PORT: 0, OPS_PORT: options.env?.OPS_PORT ? config.OPS_PORT : 0 },
     role: options.role ?? 'all',
     logger,
     clock: options.clock,
@@ -153,10 +158,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     paperboy,
     logs: lines,
     prefix,
+    ...(paperboy.opsPort !== undefined ? { opsUrl: `http://127.0.0.1:${paperboy.opsPort}` } : {}),
     async stop() {
       await paperboy.stop(5_000);
       await Promise.all([slack.close(), feed.close()]);
-      await purgeKeys(TEST_REDIS_URL, prefix);
+      await purgeKeys(redisUrl, prefix);
       db.remove();
     },
   };
