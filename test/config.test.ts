@@ -231,7 +231,9 @@ describe('the CLI with a bad configuration', () => {
 describe('.env.example', () => {
   it('documents every setting the schema reads, and no other', () => {
     const example = fs.readFileSync(join(__dirname, '..', '.env.example'), 'utf8');
-    const documented = new Set([...example.matchAll(/^(?:# )?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
+    const documented = new Set(
+      [...example.matchAll(/^(?:# )?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]),
+    );
     expect([...documented].sort()).toEqual([...SETTING_NAMES].sort());
   });
 });

@@ -37,6 +37,8 @@ describe('npm start: the process', () => {
         REDIS_URL: TEST_REDIS_URL,
         DATABASE_URL: db.file,
         QUEUE_PREFIX: prefix,
+        // Test files run in parallel: none takes the default ops port.
+        OPS_PORT: 'off',
         ...env,
       },
     });
