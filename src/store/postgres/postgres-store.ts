@@ -5,7 +5,6 @@ import { filtersFromJson, type DailyDigest, type FollowFilters } from '../../dom
 import type { Paper } from '../../domain/paper';
 import type { SearchQuery } from '../../domain/search-query';
 import type {
-  AlertStore,
   ChannelRef,
   Delivery,
   DigestRun,
@@ -19,6 +18,7 @@ import type {
 } from '../store';
 import { transaction, type Sql } from './db';
 import { migrate } from './migrations';
+import { DelegatesAlerts } from '../alert-delegation';
 import { PostgresAlerts } from './postgres-alerts';
 import {
   DELIVERY_COLUMNS,
@@ -100,11 +100,12 @@ function withoutRepeats(papers: readonly Paper[]): Paper[][] {
  * statement's snapshot, taken before a racing transaction committed the row it conflicted with,
  * and find nothing; the next statement (READ COMMITTED) sees it.
  */
-export class PostgresStore implements Store {
-  private readonly alerts: PostgresAlerts;
+export class PostgresStore extends DelegatesAlerts implements Store {
+  protected readonly alerts: PostgresAlerts;
   private closed = false;
 
   private constructor(private readonly pool: Pool) {
+    super();
     this.alerts = new PostgresAlerts(pool);
   }
 
@@ -734,25 +735,6 @@ export class PostgresStore implements Store {
       return (seen.rowCount ?? 0) > 0;
     });
   }
-
-  // Keyword alerts live in their own file; these pass through.
-  addKeywords: AlertStore['addKeywords'] = (...args) => this.alerts.addKeywords(...args);
-  removeKeywords: AlertStore['removeKeywords'] = (...args) => this.alerts.removeKeywords(...args);
-  keywordsOf: AlertStore['keywordsOf'] = (...args) => this.alerts.keywordsOf(...args);
-  alertSettings: AlertStore['alertSettings'] = (...args) => this.alerts.alertSettings(...args);
-  setAlertSettings: AlertStore['setAlertSettings'] = (...args) =>
-    this.alerts.setAlertSettings(...args);
-  subscribersChangedSince: AlertStore['subscribersChangedSince'] = (...args) =>
-    this.alerts.subscribersChangedSince(...args);
-  recordAlertMatches: AlertStore['recordAlertMatches'] = (...args) =>
-    this.alerts.recordAlertMatches(...args);
-  membersWithPendingAlerts: AlertStore['membersWithPendingAlerts'] = () =>
-    this.alerts.membersWithPendingAlerts();
-  startAlertRun: AlertStore['startAlertRun'] = (...args) => this.alerts.startAlertRun(...args);
-  finishAlertRun: AlertStore['finishAlertRun'] = (...args) => this.alerts.finishAlertRun(...args);
-  alertRun: AlertStore['alertRun'] = (...args) => this.alerts.alertRun(...args);
-  recentAlertMatches: AlertStore['recentAlertMatches'] = (...args) =>
-    this.alerts.recentAlertMatches(...args);
 
   /** Ends the pool: waits for queries under way, then closes every connection. */
   async close(): Promise<void> {

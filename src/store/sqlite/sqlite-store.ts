@@ -7,7 +7,6 @@ import type { Paper } from '../../domain/paper';
 import type { SearchQuery } from '../../domain/search-query';
 import { leadingSnippet, MATCH_END, MATCH_START, SNIPPET_WORDS, snippetParts } from '../snippet';
 import type {
-  AlertStore,
   ChannelRef,
   Delivery,
   DigestRun,
@@ -28,6 +27,7 @@ import {
 } from '../ranking';
 import { ftsColumnMatch, ftsExpression } from './fts-query';
 import { MIGRATIONS, type Migration } from './migrations';
+import { DelegatesAlerts } from '../alert-delegation';
 import { SqliteAlerts } from './sqlite-alerts';
 
 /**
@@ -180,11 +180,12 @@ export function migrate(
  * The embedded store: one SQLite file in WAL mode (readers never wait for the writer). Calls are
  * synchronous underneath; the async contract is for the networked adapters.
  */
-export class SqliteStore implements Store {
+export class SqliteStore extends DelegatesAlerts implements Store {
   private readonly db: Database.Database;
-  private readonly alerts: SqliteAlerts;
+  protected readonly alerts: SqliteAlerts;
 
   private constructor(db: Database.Database) {
+    super();
     this.db = db;
     this.alerts = new SqliteAlerts(db);
   }
@@ -851,25 +852,6 @@ export class SqliteStore implements Store {
     });
     return mark.immediate();
   }
-
-  // Keyword alerts live in their own file; these pass through.
-  addKeywords: AlertStore['addKeywords'] = (...args) => this.alerts.addKeywords(...args);
-  removeKeywords: AlertStore['removeKeywords'] = (...args) => this.alerts.removeKeywords(...args);
-  keywordsOf: AlertStore['keywordsOf'] = (...args) => this.alerts.keywordsOf(...args);
-  alertSettings: AlertStore['alertSettings'] = (...args) => this.alerts.alertSettings(...args);
-  setAlertSettings: AlertStore['setAlertSettings'] = (...args) =>
-    this.alerts.setAlertSettings(...args);
-  subscribersChangedSince: AlertStore['subscribersChangedSince'] = (...args) =>
-    this.alerts.subscribersChangedSince(...args);
-  recordAlertMatches: AlertStore['recordAlertMatches'] = (...args) =>
-    this.alerts.recordAlertMatches(...args);
-  membersWithPendingAlerts: AlertStore['membersWithPendingAlerts'] = () =>
-    this.alerts.membersWithPendingAlerts();
-  startAlertRun: AlertStore['startAlertRun'] = (...args) => this.alerts.startAlertRun(...args);
-  finishAlertRun: AlertStore['finishAlertRun'] = (...args) => this.alerts.finishAlertRun(...args);
-  alertRun: AlertStore['alertRun'] = (...args) => this.alerts.alertRun(...args);
-  recentAlertMatches: AlertStore['recentAlertMatches'] = (...args) =>
-    this.alerts.recentAlertMatches(...args);
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
