@@ -14,7 +14,7 @@ import { DEFAULT_QUEUE_PREFIX } from './queue/names';
 import { createPostLocks } from './queue/post-lock';
 import { createSharedPacer } from './queue/shared-pacer';
 import { createQueues, schedulePolls, scheduleSweeps, type Queues } from './queue/queues';
-import { startWorkers, type RunningWorkers } from './queue/workers';
+import { startWorkers, type RunningWorkers, type WorkerTuning } from './queue/workers';
 import { StartupError } from './errors';
 import { startSlackApp, type RunningSlackApp } from './slack/app';
 import { CardRefresher } from './slack/card-refresher';
@@ -39,6 +39,8 @@ export interface PaperboyOptions {
   arxivMinIntervalMs?: number;
   /** Spacing of Hugging Face requests across processes (default 650 ms; 0: none, for tests). */
   hfMinIntervalMs?: number;
+  /** How soon a killed worker's jobs are taken back (BullMQ's defaults unless told; tests: less). */
+  workerTuning?: WorkerTuning;
 }
 
 export interface RunningPaperboy {
@@ -184,7 +186,13 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
           clock,
           metrics,
         }),
-        { connection: workerConnection, prefix, logger: workerLogger, timer: metrics },
+        {
+          connection: workerConnection,
+          prefix,
+          logger: workerLogger,
+          timer: metrics,
+          ...(options.workerTuning ? { tuning: options.workerTuning } : {}),
+        },
       );
       const running = workers;
       cleanups.push(() => running.close());

@@ -25,6 +25,28 @@ export interface JobTimer {
   jobFinished(queue: string, outcome: JobOutcome, seconds: number): void;
 }
 
+/**
+ * How quickly a dead worker's jobs come back. A worker holds a lock on each active job, renewed
+ * every half `lockDurationMs`; a process killed mid-job stops renewing, and within
+ * `stalledIntervalMs` after the lock runs out another worker's check moves the job back to wait.
+ * A job that stalls more than `maxStalledCount` times fails (its retries are then the queue's).
+ */
+export interface WorkerTuning {
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  maxStalledCount: number;
+}
+
+/**
+ * BullMQ's lock and stall check (30 s each), and a few stalls allowed rather than one: a job whose
+ * workers were killed twice in a row (a deploy, then the OOM killer) is still owed.
+ */
+export const DEFAULT_WORKER_TUNING: WorkerTuning = {
+  lockDurationMs: 30_000,
+  stalledIntervalMs: 30_000,
+  maxStalledCount: 5,
+};
+
 export interface RunningWorkers {
   /** Stops taking jobs, waits up to `timeoutMs` for active ones, then force-closes. */
   close(timeoutMs?: number): Promise<void>;
@@ -38,9 +60,16 @@ export interface RunningWorkers {
  */
 export function startWorkers(
   specs: readonly WorkerSpec[],
-  options: { connection: Redis; prefix: string; logger: Logger; timer?: JobTimer },
+  options: {
+    connection: Redis;
+    prefix: string;
+    logger: Logger;
+    timer?: JobTimer;
+    tuning?: WorkerTuning;
+  },
 ): RunningWorkers {
   const { connection, prefix, logger, timer } = options;
+  const tuning = options.tuning ?? DEFAULT_WORKER_TUNING;
   const workers = specs.map((spec) => {
     const processor = timer ? timed(spec.name, spec.processor, timer) : spec.processor;
     const worker = new Worker(spec.name, processor, {
@@ -48,6 +77,9 @@ export function startWorkers(
       prefix,
       concurrency: spec.concurrency,
       autorun: true,
+      lockDuration: tuning.lockDurationMs,
+      stalledInterval: tuning.stalledIntervalMs,
+      maxStalledCount: tuning.maxStalledCount,
     });
     logErrorsQuietly(worker, logger.error, `worker ${spec.name}`);
     worker.on('failed', (job, error) => {
