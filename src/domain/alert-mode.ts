@@ -1,5 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { dueDigestDay } from './digest-time';
+import { quoted } from './text';
 
 /**
  * How a member wants their keyword alerts: a DM after each poll (`instant`, the default), one
@@ -105,7 +106,7 @@ function words(args: readonly string[]): string[] {
 
 function timeProblem(word: string, example: string): { problem: string } {
   return {
-    problem: `I can't read \`${word}\` as a time. Use a time ${TIME_FORMS}, e.g. \`${example}\`.`,
+    problem: `I can't read \`${quoted(word)}\` as a time. Use a time ${TIME_FORMS}, e.g. \`${example}\`.`,
   };
 }
 
@@ -117,7 +118,7 @@ function parseDaily(rest: readonly string[]): AlertMode | { problem: string } {
     if (parsed !== undefined) {
       if (time) {
         return {
-          problem: `Which time, \`${time.word}\` or \`${word}\`? Daily alerts come once a day, e.g. \`${DAILY_EXAMPLE}\`.`,
+          problem: `Which time, \`${quoted(time.word)}\` or \`${quoted(word)}\`? Daily alerts come once a day, e.g. \`${DAILY_EXAMPLE}\`.`,
         };
       }
       time = { value: parsed, word };
@@ -126,7 +127,7 @@ function parseDaily(rest: readonly string[]): AlertMode | { problem: string } {
       const at = rest.map(parseAlertTime).find((t) => t !== undefined) ?? DEFAULT_ALERT_TIME;
       const suggestion = `/papers alerts weekly ${day} ${at}`;
       return {
-        problem: `Daily alerts come every day, so I don't know what to do with \`${word}\`. For one digest a week, try \`${suggestion}\`.`,
+        problem: `Daily alerts come every day, so I don't know what to do with \`${quoted(word)}\`. For one digest a week, try \`${suggestion}\`.`,
       };
     } else {
       return timeProblem(word, DAILY_EXAMPLE);
@@ -144,14 +145,14 @@ function parseWeekly(rest: readonly string[]): AlertMode | { problem: string } {
     if (parsedTime !== undefined) {
       if (time) {
         return {
-          problem: `Which time, \`${time.word}\` or \`${word}\`? Weekly alerts come once a week, e.g. \`${WEEKLY_EXAMPLE}\`.`,
+          problem: `Which time, \`${quoted(time.word)}\` or \`${quoted(word)}\`? Weekly alerts come once a week, e.g. \`${WEEKLY_EXAMPLE}\`.`,
         };
       }
       time = { value: parsedTime, word };
     } else if (parsedDay !== undefined) {
       if (day) {
         return {
-          problem: `Weekly alerts come on one day, and I see two: \`${day.word}\` and \`${word}\`. For more than one a week, try \`${DAILY_EXAMPLE}\`.`,
+          problem: `Weekly alerts come on one day, and I see two: \`${quoted(day.word)}\` and \`${quoted(word)}\`. For more than one a week, try \`${DAILY_EXAMPLE}\`.`,
         };
       }
       day = { value: parsedDay, word };
@@ -160,7 +161,7 @@ function parseWeekly(rest: readonly string[]): AlertMode | { problem: string } {
       return timeProblem(word, WEEKLY_EXAMPLE);
     } else {
       return {
-        problem: `I can't read \`${word}\` as a day or a time. Weekly alerts take a day (\`mon\` … \`sun\`, or \`monday\` … \`sunday\`) and a time ${TIME_FORMS}, e.g. \`${WEEKLY_EXAMPLE}\`.`,
+        problem: `I can't read \`${quoted(word)}\` as a day or a time. Weekly alerts take a day (\`mon\` … \`sun\`, or \`monday\` … \`sunday\`) and a time ${TIME_FORMS}, e.g. \`${WEEKLY_EXAMPLE}\`.`,
       };
     }
   }
@@ -199,7 +200,7 @@ export function parseAlertMode(args: readonly string[]): AlertMode | { problem: 
       const hint =
         kind === 'instant' ? ` For a digest at a set time, try \`${DAILY_EXAMPLE}\`.` : '';
       return {
-        problem: `\`/papers alerts ${kind}\` takes nothing after it, so I don't know what to do with \`${extra}\`.${hint}`,
+        problem: `\`/papers alerts ${kind}\` takes nothing after it, so I don't know what to do with \`${quoted(extra)}\`.${hint}`,
       };
     }
     return { kind };
@@ -207,7 +208,7 @@ export function parseAlertMode(args: readonly string[]): AlertMode | { problem: 
   const sentence = rest.filter((word) => !FILLERS.has(word.toLowerCase()));
   if (kind === 'daily') return parseDaily(sentence);
   if (kind === 'weekly') return parseWeekly(sentence);
-  return { problem: `I don't understand \`${first}\`. ${ALERT_MODE_USAGE}` };
+  return { problem: `I don't understand \`${quoted(first)}\`. ${ALERT_MODE_USAGE}` };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { isArxivCategory } from './arxiv-id';
 import type { FeedId } from './feed';
 import type { Paper } from './paper';
+import { quoted } from './text';
 import { wordsOf, type Terms } from './search-query';
 
 /**
@@ -84,7 +85,7 @@ export function parseFollow(text: string): ParsedFollow {
       if (typed.length === 0 || bad !== undefined) {
         return {
           ok: false,
-          problem: `\`${bad ?? token}\` is not an arXiv category. Categories look like \`cs.CL\`, \`cs.LG\`, \`stat.ML\` or \`hep-th\`, e.g. \`/papers follow arxiv:cs.CL,cs.LG\`.`,
+          problem: `\`${quoted(bad ?? token)}\` is not an arXiv category. Categories look like \`cs.CL\`, \`cs.LG\`, \`stat.ML\` or \`hep-th\`, e.g. \`/papers follow arxiv:cs.CL,cs.LG\`.`,
         };
       }
       for (const category of categories) feeds.push(`arxiv:${category}`);
@@ -128,7 +129,7 @@ export function parseFollow(text: string): ParsedFollow {
     } else {
       return {
         ok: false,
-        problem: `I don't understand \`${token}\`. Follow \`hf\` or \`arxiv:<categories>\`, with \`keywords:\`, \`-keywords:\`, \`min-upvotes:\` or \`digest:daily@HH:MM top:N\`, e.g. ${FOLLOW_EXAMPLE}.`,
+        problem: `I don't understand \`${quoted(token)}\`. Follow \`hf\` or \`arxiv:<categories>\`, with \`keywords:\`, \`-keywords:\`, \`min-upvotes:\` or \`digest:daily@HH:MM top:N\`, e.g. ${FOLLOW_EXAMPLE}.`,
       };
     }
   }

@@ -1,5 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays, isValid, startOfDay, subDays, subMonths, subWeeks, subYears } from 'date-fns';
+import { quoted } from './text';
 
 /**
  * The `/papers search` query language, parsed into data. Nothing a user types becomes syntax for
@@ -163,7 +164,7 @@ function parseWhen(
       start.getFullYear() === Number(year) &&
       start.getMonth() === Number(month ?? 1) - 1 &&
       start.getDate() === Number(day ?? 1);
-    if (!valid) return { problem: `\`${value}\` is not a date on the calendar` };
+    if (!valid) return { problem: `\`${quoted(value)}\` is not a date on the calendar` };
     if (!end) return { date: new Date(start.getTime()) };
     const after =
       day !== undefined
@@ -173,7 +174,7 @@ function parseWhen(
           : new TZDate(Number(year) + 1, 0, 1, context.timeZone);
     return { date: new Date(after.getTime()) };
   }
-  return { problem: `I can't read \`${value}\` as a time` };
+  return { problem: `I can't read \`${quoted(value)}\` as a time` };
 }
 
 const WHEN_HELP =

@@ -31,3 +31,15 @@ export function truncate(text: string, max: number): string {
   }
   return `${out}…`;
 }
+
+/** Typed words longer than this are cut where an answer quotes them. */
+const QUOTED_MAX = 40;
+
+/**
+ * What a member typed, as an answer quotes it inside a code span: a backtick (which would close
+ * the span and let the rest format) becomes `'`, and long text is cut. Not escaped: mrkdwn
+ * escaping is the caller's.
+ */
+export function quoted(typed: string, max = QUOTED_MAX): string {
+  return truncate(typed.replace(/`/g, "'"), max);
+}

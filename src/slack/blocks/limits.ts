@@ -13,10 +13,15 @@ export const LIMITS = {
   fallbackText: 3000,
 } as const;
 
-/** Cuts text to a limit, never splitting a code point or an mrkdwn entity like `&amp;`. */
+/**
+ * Cuts mrkdwn to a limit, never splitting a code point, an entity like `&amp;` or a control
+ * sequence like `<#C123>`.
+ */
 export function fit(text: string, max: number): string {
   const cut = truncate(text, max);
   if (cut === text) return text;
   // A cut inside `&amp;` / `&lt;` / `&gt;` would leave a dangling `&`: drop the partial entity.
-  return cut.replace(/&[a-z]{0,3}…$/, '…');
+  // A cut inside a sequence we made (`<#C…>`, `<url|label>`; escaped outside text holds no `<`)
+  // would leave it open, a broken link or mention: drop the whole sequence.
+  return cut.replace(/&[a-z]{0,3}…$/, '…').replace(/<[^<>]*…$/, '…');
 }

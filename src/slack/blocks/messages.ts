@@ -85,9 +85,10 @@ export function helpEntryText(entry: HelpEntry): string {
  * `problem` is outside text (what the user typed) and is escaped here.
  */
 export function helpMessage(problem?: string): RenderedMessage {
+  // The problem may echo a whole unknown subcommand, of any length: never past a section's limit.
+  const said = problem ? fit(escapeMrkdwn(problem), LIMITS.sectionText) : undefined;
   const blocks: KnownBlock[] = [];
-  if (problem)
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(problem) } });
+  if (said) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: said } });
   blocks.push({
     type: 'section',
     text: {
@@ -102,6 +103,6 @@ export function helpMessage(problem?: string): RenderedMessage {
       text: HELP.map(helpEntryText).join('\n\n'),
     },
   });
-  const text = `${problem ? `${escapeMrkdwn(problem)} ` : ''}Paperboy commands: ${HELP.map((h) => escapeMrkdwn(h.usage)).join(', ')}`;
-  return { text, blocks };
+  const text = `${said ? `${said} ` : ''}Paperboy commands: ${HELP.map((h) => escapeMrkdwn(h.usage)).join(', ')}`;
+  return { text: fit(text, LIMITS.fallbackText), blocks };
 }
