@@ -3,6 +3,8 @@
  * nothing here asserts a speed.
  */
 import { measureAlerts } from './alerts';
+import { measureDelivery } from './delivery';
+import { DEFAULT_CHANNEL_PACING } from '../src/queue/channel-pacer';
 import { measurePipeline } from './pipeline';
 import { RANKED_MATCHES_MAX } from '../src/store/ranking';
 import { createTestDatabase } from '../test/support/postgres';
@@ -10,7 +12,7 @@ import { openStore } from '../src/store';
 import { measureSearch, measureStore, type StoreFigures } from './search';
 
 /** `npm run bench -- search` runs one section; no argument runs them all. */
-const SECTIONS: Record<string, () => Promise<void>> = { pipeline, search, alerts };
+const SECTIONS: Record<string, () => Promise<void>> = { pipeline, delivery, search, alerts };
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);
@@ -111,6 +113,35 @@ async function pipeline(): Promise<void> {
     const figures = await measurePipeline(channels);
     console.log(
       `${String(figures.channels).padStart(8)}  ${String(figures.cards).padStart(5)}  ${`${figures.pollToLastCardMs} ms`.padStart(22)}  ${String(figures.cardsPerSecond).padStart(7)}`,
+    );
+  }
+}
+
+async function delivery(): Promise<void> {
+  const [channels, papers] = [100, 20];
+  console.log(
+    `\nDelivery under Slack's limit: ${papers} papers to each of ${channels} channels (${(channels * papers).toLocaleString('en-US')} cards), the emulator allowing 1 message per second per channel (bursts of 3)`,
+  );
+  const seconds = (value: number) => `${(value / 1000).toFixed(2)} s`;
+  for (const pacing of [DEFAULT_CHANNEL_PACING, 'off'] as const) {
+    const f = await measureDelivery(channels, papers, pacing);
+    const ratio = (floor: number) => (f.pollToLastCardMs / floor).toFixed(2);
+    console.log(
+      pacing === 'off'
+        ? 'pacing off (for comparison):'
+        : `default pacing (${pacing.intervalMs} ms, burst ${pacing.burst}):`,
+    );
+    console.log(`  poll start → last card: ${seconds(f.pollToLastCardMs)}`);
+    console.log(
+      `  minimum Slack allows: ${seconds(f.minimumMs)} = (${f.papersPerChannel} − burst ${f.limit.burst}) / ${f.limit.perSecond} per s, channels in parallel; ratio ${ratio(f.minimumMs)}`,
+    );
+    if (f.pacedMinimumMs !== undefined) {
+      console.log(
+        `  minimum at the pacer's own interval: ${seconds(f.pacedMinimumMs)}; ratio ${ratio(f.pacedMinimumMs)}`,
+      );
+    }
+    console.log(
+      `  429s from the emulator: ${f.rateLimited}; duplicates: ${f.duplicates}; lost: ${f.lost}; announce runs: ${f.runs.completed} completed, ${f.runs.delayed} delayed, ${f.runs.failed} failed`,
     );
   }
 }

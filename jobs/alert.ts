@@ -4,6 +4,7 @@ import { dueAlertPeriod, periodStartsAt } from '../src/domain/alert-mode';
 import type { Clock } from '../src/domain/clock';
 import type { Logger } from '../src/logger';
 import { NO_JOB_METRICS, type JobMetrics } from '../src/ops/job-metrics';
+import { UNPACED, type ChannelPacer } from '../src/queue/channel-pacer';
 import type { PostLocks } from '../src/queue/post-lock';
 import { jobIdPart, QUEUE_NAMES } from '../src/queue/names';
 import { alertMessage, byAlertRank, type AlertedPaper } from '../src/slack/blocks/alerts';
@@ -11,7 +12,7 @@ import type { ChannelMembers } from '../src/slack/channel-members';
 import { findByMetadata, windowAround } from '../src/slack/history';
 import { messagePermalink } from '../src/slack/permalink';
 import type { AlertRun, MemberRef, Store } from '../src/store/store';
-import { withSlackFailures } from './slack-failures';
+import { channelTurn, withSlackFailures } from './slack-failures';
 
 /**
  * Keyword alerts, one DM per member at a time. A `send` lists every match of the member that no
@@ -65,6 +66,8 @@ export interface AlertDeps {
   /** `https://{workspace}.slack.com/`, for links to the threads of papers already posted. */
   workspaceUrl?: string;
   enqueueAlerts(sends: readonly AlertSend[]): Promise<void>;
+  /** Each channel's pace of posts, DMs included (default: none, for processors built bare). */
+  pacer?: ChannelPacer;
   /** Counts what the job did (see JobMetrics); optional so a processor can be built bare. */
   metrics?: JobMetrics;
 }
@@ -81,6 +84,7 @@ const RUNS_PER_JOB = 3;
 export function createProcessor(deps: AlertDeps) {
   const { store, slack, locks, logger, clock } = deps;
   const metrics = deps.metrics ?? NO_JOB_METRICS;
+  const pacer = deps.pacer ?? UNPACED;
 
   async function tick(): Promise<AlertResult> {
     const now = clock();
@@ -159,6 +163,12 @@ export function createProcessor(deps: AlertDeps) {
         const opened = await slack.conversations.open({ users: data.userId });
         const channelId = opened.channel?.id;
         if (!channelId) throw new Error('conversations.open answered ok without a channel');
+        // The DM is a channel with its own pace. Its slot comes before the search, so that a busy
+        // DM sends the job away before it asks Slack anything more. The run has started by now
+        // (the DM is known only after it), so the retry searches the DM once, as after any attempt
+        // that did not record its post: rare, as a member's DMs seldom come a second apart.
+        const turn = channelTurn(pacer, { workspaceId: data.workspaceId, channelId });
+        await turn.take();
         const found = run.fresh
           ? undefined
           : await findByMetadata(slack, {
@@ -171,14 +181,16 @@ export function createProcessor(deps: AlertDeps) {
           logger.info(`found the alert ${run.key} to ${data.userId} already posted`);
           return { channelId, messageTs: found };
         }
-        const answer = await slack.chat.postMessage({
-          channel: channelId,
-          text: message.text,
-          blocks: message.blocks,
-          metadata: { event_type: ALERT_EVENT, event_payload: { run: run.key } },
-          unfurl_links: false,
-          unfurl_media: false,
-        });
+        const answer = await turn.post(() =>
+          slack.chat.postMessage({
+            channel: channelId,
+            text: message.text,
+            blocks: message.blocks,
+            metadata: { event_type: ALERT_EVENT, event_payload: { run: run.key } },
+            unfurl_links: false,
+            unfurl_media: false,
+          }),
+        );
         if (!answer.ts) throw new Error('chat.postMessage answered ok without a message ts');
         metrics.alertDmSent(data.digest ?? 'instant');
         return { channelId, messageTs: answer.ts };

@@ -9,7 +9,8 @@ import { paperCard } from '../src/slack/blocks/paper-card';
 import { findByMetadata, windowAround } from '../src/slack/history';
 import { postPaperCard } from '../src/slack/post-card';
 import { platformErrorCode, retryAfterSeconds } from '../src/slack/client';
-import { withSlackFailures } from './slack-failures';
+import { channelTurn, withSlackFailures } from './slack-failures';
+import { UNPACED, type ChannelPacer } from '../src/queue/channel-pacer';
 import { jobIdPart, QUEUE_NAMES } from '../src/queue/names';
 import type { PostLocks } from '../src/queue/post-lock';
 import type { ChannelRef, Store } from '../src/store/store';
@@ -41,7 +42,10 @@ export const options: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
 };
 
-/** The workers' concurrency: posting is I/O-bound; Slack's own pace is enforced by its 429s. */
+/**
+ * The workers' concurrency: posting is I/O-bound, and a job whose channel is busy only asks the
+ * pacer and steps aside, so a worker gets through many of those for every post.
+ */
 export const concurrency = 4;
 
 /** One job per (workspace, channel, paper): enqueueing the same announcement twice is a no-op. */
@@ -55,6 +59,8 @@ export interface AnnounceDeps {
   locks: PostLocks;
   logger: Logger;
   clock: Clock;
+  /** Each channel's pace of posts (default: none, for processors built bare). */
+  pacer?: ChannelPacer;
   /** Counts what the job did (see JobMetrics); optional so a processor can be built bare. */
   metrics?: JobMetrics;
 }
@@ -67,14 +73,17 @@ function withoutPostMark(data: AnnounceData): AnnounceData {
 export function createProcessor(deps: AnnounceDeps) {
   const { store, slack, locks, logger, clock } = deps;
   const metrics = deps.metrics ?? NO_JOB_METRICS;
+  const pacer = deps.pacer ?? UNPACED;
 
   /**
    * Looks for this paper's card among the channel's messages around the interrupted attempt:
    * from a little before its mark (clocks differ) to past the client's timeout. The cursor is
-   * kept in the job, so a search that Slack rate-limits mid-way resumes where it stopped.
+   * kept in the job, so a search that Slack rate-limits mid-way resumes where it stopped; a
+   * search that ends without the card forgets it, so that the next one starts from the newest
+   * messages again.
    */
   async function findPostedCard(job: Job<AnnounceData>): Promise<string | undefined> {
-    return findByMetadata(slack, {
+    const ts = await findByMetadata(slack, {
       channelId: job.data.channelId,
       ...windowAround(new Date(job.data.postStartedAt ?? 0)),
       eventType: PAPER_POSTED_EVENT,
@@ -82,6 +91,14 @@ export function createProcessor(deps: AnnounceDeps) {
       cursor: job.data.historyCursor,
       onPage: (cursor) => job.updateData({ ...job.data, historyCursor: cursor }),
     });
+    if (ts === undefined && job.data.historyCursor !== undefined) {
+      // A post still under way during this search (a dead worker's, whose lock keeps this job
+      // from posting now) lands among the newest messages, above the pages a kept cursor skips:
+      // the next attempt, searching from that cursor, would miss it and post the card again.
+      const { historyCursor: _searched, ...data } = job.data;
+      await job.updateData(data);
+    }
+    return ts;
   }
 
   async function deliver(job: Job<AnnounceData>): Promise<AnnounceResult> {
@@ -127,10 +144,14 @@ export function createProcessor(deps: AnnounceDeps) {
       teamVotes: await store.countVotes(data.workspaceId, paper.id),
     });
 
+    // The slot first: a job sent away to wait has not started posting, and its retry need not
+    // search the channel.
+    const turn = channelTurn(pacer, data);
+    await turn.take();
     await job.updateData({ ...withoutPostMark(data), postStartedAt: clock().getTime() });
     let messageTs: string;
     try {
-      messageTs = await postPaperCard(slack, data.channelId, paper.id, card);
+      messageTs = await turn.post(() => postPaperCard(slack, data.channelId, paper.id, card));
       metrics.posted('announcement');
     } catch (error) {
       if (retryAfterSeconds(error) !== undefined || platformErrorCode(error) !== undefined) {
@@ -145,7 +166,7 @@ export function createProcessor(deps: AnnounceDeps) {
   }
 
   return async function announce(job: Job<AnnounceData>, token?: string): Promise<AnnounceResult> {
-    // Slack's 429 is a pause, not a failure: it does not use up an attempt.
+    // Slack's 429 and a busy channel are pauses, not failures: they do not use up an attempt.
     return withSlackFailures(job, token, () => deliver(job));
   };
 }

@@ -4,12 +4,13 @@ import type { Clock } from '../src/domain/clock';
 import { dueDigestDay } from '../src/domain/digest-time';
 import type { Logger } from '../src/logger';
 import { NO_JOB_METRICS, type JobMetrics } from '../src/ops/job-metrics';
+import { UNPACED, type ChannelPacer } from '../src/queue/channel-pacer';
 import type { PostLocks } from '../src/queue/post-lock';
 import { jobIdPart, QUEUE_NAMES } from '../src/queue/names';
 import { digestMessage } from '../src/slack/blocks/digest';
 import { findByMetadata, windowAround } from '../src/slack/history';
 import type { ChannelRef, Store } from '../src/store/store';
-import { withSlackFailures } from './slack-failures';
+import { channelTurn, withSlackFailures, type ChannelTurn } from './slack-failures';
 
 /**
  * Daily digests. A `tick` (scheduled every minute) finds the channels whose digest time has come
@@ -55,6 +56,8 @@ export interface DigestDeps {
   enqueueDigestPosts(
     posts: ReadonlyArray<ChannelRef & { day: string; top: number }>,
   ): Promise<void>;
+  /** Each channel's pace of posts (default: none, for processors built bare). */
+  pacer?: ChannelPacer;
   /** Counts what the job did (see JobMetrics); optional so a processor can be built bare. */
   metrics?: JobMetrics;
 }
@@ -67,6 +70,7 @@ const DIGEST_LOCK_ID = 'digest';
 export function createProcessor(deps: DigestDeps) {
   const { store, slack, locks, logger, clock } = deps;
   const metrics = deps.metrics ?? NO_JOB_METRICS;
+  const pacer = deps.pacer ?? UNPACED;
 
   async function tick(): Promise<DigestResult> {
     const due = new Map<string, ChannelRef & { day: string; top: number }>();
@@ -95,8 +99,12 @@ export function createProcessor(deps: DigestDeps) {
     return found;
   }
 
-  /** The day's run: the one started already, or a new one with the day's top papers. */
-  async function runFor(data: DigestPost) {
+  /**
+   * The day's run: the one started already, or a new one with the day's top papers. A digest to
+   * post takes the channel's slot before its run starts: a run started and not posted is one a
+   * retry must look for in the channel.
+   */
+  async function runFor(data: DigestPost, turn: ChannelTurn) {
     const held = await store.pendingDigest(data);
     const top = [...held]
       .sort(
@@ -106,6 +114,7 @@ export function createProcessor(deps: DigestDeps) {
           a.paper.id.localeCompare(b.paper.id),
       )
       .slice(0, data.top);
+    if (top.length > 0) await turn.take();
     const run = await store.startDigest(
       data,
       data.day,
@@ -115,18 +124,15 @@ export function createProcessor(deps: DigestDeps) {
     return { run, considered: held.map((entry) => entry.paper.id) };
   }
 
-  async function post(
-    job: Job<DigestData>,
-    data: DigestPost,
-    token?: string,
-  ): Promise<DigestResult> {
+  async function post(data: DigestPost): Promise<DigestResult> {
     const release = await locks.tryLock({ ...data, paperId: DIGEST_LOCK_ID });
     if (!release)
       throw new Error(`a digest for ${data.channelId} is being posted; will check again`);
     try {
+      const turn = channelTurn(pacer, data);
       // The run in the store, not the job, says whether today's digest went out: a job id lasts
       // only as long as BullMQ keeps the job.
-      const { run, considered } = await runFor(data);
+      const { run, considered } = await runFor(data, turn);
       if (run.messageTs !== undefined) return { posted: 0 };
       if (run.paperIds.length === 0) {
         // Nothing new: no digest today, and none later today either.
@@ -141,12 +147,12 @@ export function createProcessor(deps: DigestDeps) {
         })),
       );
       const message = digestMessage(data.day, entries);
-      const messageTs = await withSlackFailures(
-        job as Job<{ channelId: string }>,
-        token,
-        async () => {
-          const found = run.fresh ? undefined : await findPostedDigest(data, run.startedAt);
-          if (found) return found;
+      // Taken before the search too: a busy channel sends the job away before it asks Slack.
+      await turn.take();
+      const found = run.fresh ? undefined : await findPostedDigest(data, run.startedAt);
+      const messageTs =
+        found ??
+        (await turn.post(async () => {
           const posted = await slack.chat.postMessage({
             channel: data.channelId,
             text: message.text,
@@ -158,8 +164,7 @@ export function createProcessor(deps: DigestDeps) {
           if (!posted.ts) throw new Error('chat.postMessage answered ok without a message ts');
           metrics.posted('digest');
           return posted.ts;
-        },
-      );
+        }));
       await store.recordDigest(data, data.day, messageTs, considered, clock());
       logger.info(`posted the ${data.day} digest in ${data.channelId}: ${entries.length} papers`);
       return { posted: entries.length, messageTs };
@@ -170,6 +175,8 @@ export function createProcessor(deps: DigestDeps) {
 
   return async function digest(job: Job<DigestData>, token?: string): Promise<DigestResult> {
     const data = job.data;
-    return data.kind === 'tick' ? tick() : post(job, data, token);
+    if (data.kind === 'tick') return tick();
+    // Slack's 429 and a busy channel send the job back for later, even before its run starts.
+    return withSlackFailures(job as Job<DigestPost>, token, () => post(data));
   };
 }

@@ -3,6 +3,7 @@
  * concurrency. Workers are started from this list and nothing else.
  */
 import type { JobMetrics } from '../src/ops/job-metrics';
+import type { ChannelPacer } from '../src/queue/channel-pacer';
 import type { WorkerSpec } from '../src/queue/workers';
 import * as alert from './alert';
 import * as announce from './announce';
@@ -14,15 +15,16 @@ import * as refreshCards from './refresh-cards';
 export { alert, announce, digest, noteVersion, pollFeed, refreshCards };
 
 /**
- * Everything any job needs; each processor takes the part it uses. Metrics are optional to a
- * processor on its own and required here: every worker process counts what its jobs do.
+ * Everything any job needs; each processor takes the part it uses. Metrics and the channel
+ * pacer are optional to a processor on its own and required here: every worker process counts
+ * what its jobs do, and paces its posts (the pacer may be `UNPACED`, but must be said).
  */
 export type JobDeps = pollFeed.PollFeedDeps &
   announce.AnnounceDeps &
   noteVersion.NoteVersionDeps &
   digest.DigestDeps &
   refreshCards.RefreshCardsDeps &
-  alert.AlertDeps & { metrics: JobMetrics };
+  alert.AlertDeps & { metrics: JobMetrics; pacer: ChannelPacer };
 
 export function workerSpecs(deps: JobDeps): WorkerSpec[] {
   return [pollFeed, announce, noteVersion, digest, refreshCards, alert].map((job) => ({

@@ -3,11 +3,12 @@ import type { WebClient } from '@slack/web-api';
 import { arxivAbsUrl } from '../src/domain/paper';
 import type { Logger } from '../src/logger';
 import { NO_JOB_METRICS, type JobMetrics } from '../src/ops/job-metrics';
+import { UNPACED, type ChannelPacer } from '../src/queue/channel-pacer';
 import { jobIdPart, QUEUE_NAMES } from '../src/queue/names';
 import type { PostLocks } from '../src/queue/post-lock';
 import type { Store } from '../src/store/store';
 import type { VersionNote } from './poll-feed';
-import { withSlackFailures } from './slack-failures';
+import { channelTurn, withSlackFailures } from './slack-failures';
 
 /** Tells a card's thread that its paper has a new arXiv version, instead of posting it again. */
 export const name = QUEUE_NAMES.noteVersion;
@@ -35,6 +36,8 @@ export interface NoteVersionDeps {
   slack: WebClient;
   locks: PostLocks;
   logger: Logger;
+  /** Each channel's pace of posts, replies included (default: none, for processors built bare). */
+  pacer?: ChannelPacer;
   /** Counts what the job did (see JobMetrics); optional so a processor can be built bare. */
   metrics?: JobMetrics;
 }
@@ -47,6 +50,7 @@ export function versionNoteText(paperId: string, version: number): string {
 export function createProcessor(deps: NoteVersionDeps) {
   const { store, slack, locks, logger } = deps;
   const metrics = deps.metrics ?? NO_JOB_METRICS;
+  const pacer = deps.pacer ?? UNPACED;
   return async function noteVersion(
     job: Job<NoteVersionData>,
     token?: string,
@@ -60,15 +64,18 @@ export function createProcessor(deps: NoteVersionDeps) {
       // Told already (an earlier job, or of a later version), or the card is gone from the ledger.
       if (!card || (card.notedVersion ?? 0) >= data.version) return { noted: false };
       // Posted, then marked: a post that fails with an answer is retried; only a crash between
-      // the post and the mark could repeat a note, which is better than losing it.
+      // the post and the mark could repeat a note, which is better than losing it. A reply in a
+      // thread is a message in the channel: it takes the channel's slot like a card.
       await withSlackFailures(job, token, () =>
-        slack.chat.postMessage({
-          channel: data.channelId,
-          thread_ts: card.messageTs,
-          text: versionNoteText(data.paperId, data.version),
-          unfurl_links: false,
-          unfurl_media: false,
-        }),
+        channelTurn(pacer, data).post(() =>
+          slack.chat.postMessage({
+            channel: data.channelId,
+            thread_ts: card.messageTs,
+            text: versionNoteText(data.paperId, data.version),
+            unfurl_links: false,
+            unfurl_media: false,
+          }),
+        ),
       );
       metrics.posted('version_note');
       await store.markVersionNoted(data, data.paperId, data.version);

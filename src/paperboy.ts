@@ -10,6 +10,11 @@ import type { Logger } from './logger';
 import { describeInterval, type Config, type Role } from './config';
 import { createRedisConnection, waitForRedis } from './queue/connection';
 import { createMetrics, queueList, startOps, type Metrics } from './ops';
+import {
+  createChannelPacer,
+  DEFAULT_CHANNEL_PACING,
+  type ChannelPacing,
+} from './queue/channel-pacer';
 import { DEFAULT_QUEUE_PREFIX } from './queue/names';
 import { createPostLocks } from './queue/post-lock';
 import { createSharedPacer } from './queue/shared-pacer';
@@ -41,6 +46,13 @@ export interface PaperboyOptions {
   hfMinIntervalMs?: number;
   /** How soon a killed worker's jobs are taken back (BullMQ's defaults unless told; tests: less). */
   workerTuning?: WorkerTuning;
+  /**
+   * The pace of the jobs' posts in each channel (DMs included), shared by every process on the
+   * Redis: default {@link DEFAULT_CHANNEL_PACING}, about Slack's one message per second per
+   * channel. `'off'` posts as fast as the workers go: for a Slack that does not limit (the
+   * emulator in tests and the demo).
+   */
+  channelPacing?: ChannelPacing | 'off';
 }
 
 export interface RunningPaperboy {
@@ -162,12 +174,18 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
       const slack = slackClient(workerLogger);
       metrics.watchSlackClient(slack);
       const { hf, arxiv } = feedClients(options.feedFetch);
+      const pacer = createChannelPacer(
+        producer,
+        prefix,
+        options.channelPacing ?? DEFAULT_CHANNEL_PACING,
+      );
       workers = startWorkers(
         workerSpecs({
           store,
           slack,
           feeds: { hf, arxiv },
           locks,
+          pacer,
           enqueueAnnouncements: (items) => queues.enqueueAnnouncements(items),
           enqueueVersionNotes: (items) => queues.enqueueVersionNotes(items),
           enqueueDigestPosts: (items) => queues.enqueueDigestPosts(items),

@@ -119,6 +119,9 @@ async function main(argv: readonly string[]): Promise<number> {
     queuePrefix,
     // The recorded feed is served locally: Hugging Face's limits are not at stake.
     hfMinIntervalMs: 0,
+    // Nor Slack's: the local emulator limits no channel, and the demo's 50 cards would take a
+    // minute at one per second.
+    channelPacing: 'off',
   });
   slack.setAppUrl(`http://127.0.0.1:${paperboy.port}`);
 

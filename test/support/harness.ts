@@ -7,9 +7,10 @@ import { loadConfig, type Role } from '../../src/config';
 import type { Clock } from '../../src/domain/clock';
 import { createLogger, type Logger } from '../../src/logger';
 import { startPaperboy, type RunningPaperboy } from '../../src/paperboy';
+import type { ChannelPacing } from '../../src/queue/channel-pacer';
 import { purgeKeys } from '../../src/queue/connection';
 import { FeedServer, loadHfFixture } from './feed-server';
-import { SlackEmulator } from './slack-emulator';
+import { SlackEmulator, type SlackEmulatorOptions } from './slack-emulator';
 
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -100,6 +101,10 @@ export interface HarnessOptions {
   clock?: Clock;
   /** Settings over the harness's own (REDIS_URL included: the harness cleans up there). */
   env?: Record<string, string>;
+  /** Per-channel pacing of posts; default `'off'`: the emulator limits nothing unless told. */
+  channelPacing?: ChannelPacing | 'off';
+  /** Options of the Slack emulator (`channelRateLimit`, say). */
+  emulator?: SlackEmulatorOptions;
 }
 
 export interface Harness {
@@ -118,7 +123,7 @@ export interface Harness {
  * emulator and the fixture feed over HTTP. Every test file starts its own and stops it in afterAll.
  */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const slack = await SlackEmulator.start();
+  const slack = await SlackEmulator.start(options.emulator);
   const feed = await FeedServer.start({
     dailyByDate: { [utcDay()]: options.items ?? loadHfFixture() },
   });
@@ -150,6 +155,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     arxivMinIntervalMs: 10,
     // Nor does it count Hugging Face's calls: no shared pace for it.
     hfMinIntervalMs: 0,
+    channelPacing: options.channelPacing ?? 'off',
   });
   if (paperboy.port) slack.setAppUrl(`http://127.0.0.1:${paperboy.port}`);
   return {
