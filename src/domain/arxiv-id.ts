@@ -37,6 +37,9 @@ const CATEGORY = /^[a-z](?:[a-z0-9-]*[a-z0-9])?(?:\.[A-Za-z](?:[A-Za-z-]*[A-Za-z
  * to say. MSC and ACM classes (`68T50`, `I.2.7`), which arXiv's feeds can list among an entry's
  * `<category>` elements too, are not categories.
  */
+/** The longest real category is about 20 characters (`physics.atom-ph`, `nlin.CG`…). */
+const CATEGORY_MAX = 30;
+
 export function isArxivCategory(value: string): boolean {
-  return CATEGORY.test(value);
+  return value.length <= CATEGORY_MAX && CATEGORY.test(value);
 }

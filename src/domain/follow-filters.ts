@@ -31,6 +31,8 @@ export const DEFAULT_DIGEST_TOP = 10;
 /** A digest is one message of sections and buttons: 20 papers stay well inside 50 blocks. */
 export const MAX_DIGEST_TOP = 20;
 const MAX_KEYWORDS = 20;
+/** arXiv categories in one follow, at most: every one is polled. */
+export const MAX_CATEGORIES = 20;
 
 export type ParsedFollow =
   { ok: true; feeds: FeedId[]; filters: FollowFilters } | { ok: false; problem: string };
@@ -86,6 +88,12 @@ export function parseFollow(text: string): ParsedFollow {
         return {
           ok: false,
           problem: `\`${quoted(bad ?? token)}\` is not an arXiv category. Categories look like \`cs.CL\`, \`cs.LG\`, \`stat.ML\` or \`hep-th\`, e.g. \`/papers follow arxiv:cs.CL,cs.LG\`.`,
+        };
+      }
+      if (categories.length > MAX_CATEGORIES) {
+        return {
+          ok: false,
+          problem: `One follow takes at most ${MAX_CATEGORIES} arXiv categories; this one names ${categories.length}. Follow the others with a second \`/papers follow arxiv:…\`.`,
         };
       }
       for (const category of categories) feeds.push(`arxiv:${category}`);

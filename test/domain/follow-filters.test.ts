@@ -1,4 +1,5 @@
 import {
+  MAX_CATEGORIES,
   describeFilters,
   filtersFromJson,
   parseFollow,
@@ -44,6 +45,22 @@ describe('parseFollow', () => {
       digest: { time: '09:05', top: 3 },
     });
     expect(follow('hf digest:daily').filters.digest).toEqual({ time: '09:00', top: 10 });
+  });
+
+  it('caps what one follow may name: the categories and their length', () => {
+    const letter = (n: number) => String.fromCharCode(65 + n);
+    const categories = Array.from(
+      { length: MAX_CATEGORIES + 1 },
+      (_, i) => `cs.${letter(i % 26)}${letter(Math.floor(i / 26))}`,
+    );
+    expect(parseFollow(`arxiv:${categories.slice(0, MAX_CATEGORIES).join(',')}`)).toMatchObject({
+      ok: true,
+    });
+    const tooMany = parseFollow(`arxiv:${categories.join(',')}`);
+    expect(tooMany.ok ? '' : tooMany.problem).toContain(
+      `at most ${MAX_CATEGORIES} arXiv categories`,
+    );
+    expect(parseFollow(`arxiv:cs.${'x'.repeat(5_000)}`)).toMatchObject({ ok: false });
   });
 
   it('says what is wrong, in plain words', () => {

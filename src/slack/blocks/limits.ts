@@ -25,3 +25,22 @@ export function fit(text: string, max: number): string {
   // would leave it open, a broken link or mention: drop the whole sequence.
   return cut.replace(/&[a-z]{0,3}…$/, '…').replace(/<[^<>]*…$/, '…');
 }
+
+/** Characters of one listed run of items in an answer (a section holds 3,000). */
+const LISTED_MAX = 1_000;
+
+/**
+ * Items joined with `, `, as many as fit `max` characters, then "and N more": an answer listing a
+ * member's 50 keywords or a channel's follows stays one readable line and never cuts an item.
+ */
+export function listed(items: readonly string[], max = LISTED_MAX): string {
+  const shown: string[] = [];
+  let length = 0;
+  for (const item of items) {
+    if (shown.length > 0 && length + 2 + item.length > max) break;
+    shown.push(item);
+    length += (shown.length > 1 ? 2 : 0) + item.length;
+  }
+  const more = items.length - shown.length;
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+}

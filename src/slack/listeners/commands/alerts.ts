@@ -8,6 +8,7 @@ import {
 import type { AddKeywordsResult, MemberRef } from '../../../store/store';
 import { republishHome, saveAlertMode } from '../../app-home';
 import { keywordCode, keywordsMessage, KEYWORDS_EXAMPLE } from '../../blocks/alerts';
+import { listed } from '../../blocks/limits';
 import { notice } from '../../blocks/messages';
 import type { RenderedMessage } from '../../blocks/paper-card';
 import { escapeMrkdwn } from '../../mrkdwn';
@@ -19,7 +20,8 @@ const memberOf = (request: CommandRequest): MemberRef => ({
   userId: request.userId,
 });
 
-const codes = (keywords: readonly string[]): string => keywords.map(keywordCode).join(', ');
+/** Keywords in code spans, as many as fit a line of an answer (then "and N more"). */
+const codes = (keywords: readonly string[]): string => listed(keywords.map(keywordCode));
 
 /** What a keyword matches, whatever its spelling: `tokenizer` and `tokenizers` mean one thing. */
 const meaningOf = (keyword: Keyword): string =>

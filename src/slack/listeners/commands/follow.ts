@@ -1,6 +1,8 @@
 import { feedLabel, type FeedId } from '../../../domain/feed';
 import { describeFilters, parseFollow, type FollowFilters } from '../../../domain/follow-filters';
+import { quoted } from '../../../domain/text';
 import { escapeMrkdwn } from '../../mrkdwn';
+import { listed } from '../../blocks/limits';
 import { notice } from '../../blocks/messages';
 import type { RenderedMessage } from '../../blocks/paper-card';
 import type { ListenerDeps } from '../deps';
@@ -42,7 +44,7 @@ export async function followCommand(
     return notice(
       follows.length === 0
         ? 'This channel follows no feed yet. Try `/papers follow hf` (Hugging Face Daily Papers) or `/papers follow arxiv:cs.CL` (an arXiv category).'
-        : `This channel follows ${follows.map((f) => followLine(f.feed, f.filters)).join(', ')}.`,
+        : `This channel follows ${listed(follows.map((f) => followLine(f.feed, f.filters)))}.`,
     );
   }
   const parsed = parseFollow(rest);
@@ -80,7 +82,7 @@ export async function unfollowCommand(
   const parsed = parseFollow(rest === '' ? 'hf' : rest);
   if (!parsed.ok || describeFilters(parsed.filters) !== '') {
     return notice(
-      `I don't know the feed \`${escapeMrkdwn(rest.replace(/`/g, "'"))}\`. Feeds look like \`hf\` or \`arxiv:cs.CL\`; \`/papers follow\` shows what this channel follows.`,
+      `I don't know the feed \`${escapeMrkdwn(quoted(rest))}\`. Feeds look like \`hf\` or \`arxiv:cs.CL\`; \`/papers follow\` shows what this channel follows.`,
     );
   }
   const lines: string[] = [];

@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { quoted } from '../../../domain/text';
 import { decodeSlackText } from '../../mrkdwn';
 import { helpMessage } from '../../blocks/messages';
 import type { RenderedMessage } from '../../blocks/paper-card';
@@ -70,7 +71,7 @@ export function papersCommand(deps: ListenerDeps) {
     const quick = QUICK[subcommand];
     const reply = quick
       ? await quick(deps, request)
-      : helpMessage(`I don't know \`/papers ${subcommand}\`. Here is what I can do:`);
+      : helpMessage(`I don't know \`/papers ${quoted(subcommand)}\`. Here is what I can do:`);
     await ack({ response_type: 'ephemeral', text: reply?.text, blocks: reply?.blocks });
   };
 }

@@ -5,6 +5,7 @@ import {
   TOP_WINDOWS,
   topWindowStart,
 } from '../../../domain/top-window';
+import { quoted } from '../../../domain/text';
 import { escapeMrkdwn } from '../../mrkdwn';
 import { notice } from '../../blocks/messages';
 import type { RenderedMessage } from '../../blocks/paper-card';
@@ -20,7 +21,7 @@ export async function topCommand(
   const asked = (request.args[0] ?? DEFAULT_TOP_WINDOW).toLowerCase();
   if (!isTopWindow(asked) || request.args.length > 1) {
     return notice(
-      `I can rank papers for ${TOP_WINDOWS.map((w) => `\`${w}\``).join(', ')}, not \`${escapeMrkdwn(request.rest)}\`. For example: \`/papers top week\`.`,
+      `I can rank papers for ${TOP_WINDOWS.map((w) => `\`${w}\``).join(', ')}, not \`${escapeMrkdwn(quoted(request.rest))}\`. For example: \`/papers top week\`.`,
     );
   }
   const since = topWindowStart(asked, deps.clock(), deps.timeZone);
