@@ -9,6 +9,7 @@ import {
   timeZoneInfo,
   type EphemeralMessage,
   type PostedMessage,
+  type SlackEmulatorOptions,
 } from './slack-emulator';
 
 const section = (text: string, blockId?: string) => ({
@@ -1059,5 +1060,158 @@ describe('Socket Mode', () => {
     await other.close();
     await closed;
     expect(other.socketCount()).toBe(0);
+  });
+});
+
+describe('seeded chaos', () => {
+  const CHAOS = { seed: 42, rateLimited: 0.1, serverError: 0.1, slow: 0.05, slowMs: 40 };
+
+  /** A raw call to `target`: its status, Retry-After, ok flag and how long the answer took. */
+  async function call(target: SlackEmulator, method: string, args: Record<string, string>) {
+    const startedAt = performance.now();
+    const res = await fetch(`${target.apiUrl}${method}`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${target.token}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams(args).toString(),
+    });
+    const json = (await res.json()) as { ok: boolean };
+    return {
+      status: res.status,
+      retryAfter: res.headers.get('retry-after'),
+      ok: json.ok,
+      ms: performance.now() - startedAt,
+    };
+  }
+
+  async function withEmulator<T>(
+    options: SlackEmulatorOptions,
+    run: (target: SlackEmulator) => Promise<T>,
+  ): Promise<T> {
+    const target = await SlackEmulator.start(options);
+    try {
+      return await run(target);
+    } finally {
+      await target.close();
+    }
+  }
+
+  it('answers 429s and 500s that take no effect and slow answers that do, in about the shares asked', async () => {
+    await withEmulator({ chaos: CHAOS }, async (chaotic) => {
+      const answers = [];
+      for (let i = 0; i < 400; i += 1) {
+        answers.push(await call(chaotic, 'chat.postMessage', { channel: 'C0CHAOS', text: `${i}` }));
+      }
+      const stats = chaotic.chaosStats();
+      const limited = answers.filter((a) => a.status === 429);
+      const failed = answers.filter((a) => a.status === 500);
+      expect(stats.rateLimited).toBe(limited.length);
+      expect(stats.serverError).toBe(failed.length);
+      const { rateLimited, serverError, slow } = stats;
+      expect(stats.byMethod).toEqual({ 'chat.postMessage': { rateLimited, serverError, slow } });
+      // 10 %, 10 % and 5 % of 400, give or take what a seed deals.
+      expect(limited.length).toBeGreaterThan(20);
+      expect(limited.length).toBeLessThan(65);
+      expect(failed.length).toBeGreaterThan(20);
+      expect(failed.length).toBeLessThan(65);
+      expect(stats.slow).toBeGreaterThan(5);
+      expect(stats.slow).toBeLessThan(40);
+      expect(new Set(limited.map((a) => a.retryAfter))).toEqual(new Set(['1']));
+      expect([...limited, ...failed].every((a) => !a.ok)).toBe(true);
+      // Failures post nothing; every other call, slow ones included, posted its message.
+      expect(chaotic.messages('C0CHAOS')).toHaveLength(400 - limited.length - failed.length);
+      expect(answers.filter((a) => a.ms >= CHAOS.slowMs).length).toBeGreaterThanOrEqual(stats.slow);
+      // The call log shows the failures as the caller saw them.
+      expect(chaotic.calls('chat.postMessage').filter((c) => c.status === 429)).toHaveLength(
+        limited.length,
+      );
+    });
+  });
+
+  it('deals the same fates for the same seed, other ones for another seed, and none to other methods', async () => {
+    const fates = (seed: number) =>
+      withEmulator({ chaos: { ...CHAOS, seed, slowMs: 1 } }, async (chaotic) => {
+        const statuses: number[] = [];
+        for (let i = 0; i < 60; i += 1) {
+          // auth.test is not among the methods chaos touches: it draws nothing.
+          expect((await call(chaotic, 'auth.test', {})).status).toBe(200);
+          statuses.push(
+            (await call(chaotic, 'chat.postMessage', { channel: 'C1', text: 'x' })).status,
+          );
+        }
+        expect(chaotic.chaosStats().byMethod['auth.test']).toBeUndefined();
+        return statuses;
+      });
+    const first = await fates(7);
+    expect(first.some((status) => status !== 200)).toBe(true);
+    expect(await fates(7)).toEqual(first);
+    expect(await fates(8)).not.toEqual(first);
+  });
+
+  it('takes effect before a slow answer arrives', async () => {
+    await withEmulator({ chaos: { seed: 1, slow: 1, slowMs: 300 } }, async (chaotic) => {
+      const answer = call(chaotic, 'chat.postMessage', { channel: 'C0SLOW', text: 'late' });
+      await chaotic.waitFor(() => chaotic.messages('C0SLOW').length === 1, { timeoutMs: 250 });
+      expect((await answer).ms).toBeGreaterThanOrEqual(290);
+      expect(chaotic.chaosStats()).toMatchObject({ slow: 1, rateLimited: 0, serverError: 0 });
+    });
+  });
+
+  it('is set and cleared at run time, reaches the WebClient as Slack’s errors would, and yields to failNext', async () => {
+    await withEmulator({}, async (target) => {
+      const web = new WebClient(target.token, {
+        slackApiUrl: target.apiUrl,
+        retryConfig: { retries: 0 },
+        rejectRateLimitedCalls: true,
+      });
+      await web.chat.postMessage({ channel: 'C0H', text: 'before' });
+      target.setChaos({ seed: 3, serverError: 1, methods: ['conversations.history'] });
+      // A 500 is an HTTP error to the client, not an `ok:false` answer: nothing says it did not land.
+      await expect(web.conversations.history({ channel: 'C0H' })).rejects.toMatchObject({
+        code: ErrorCode.HTTPError,
+        statusCode: 500,
+      });
+      expect((await web.chat.postMessage({ channel: 'C0H', text: 'untouched' })).ok).toBe(true);
+      target.failNext('conversations.history', { error: 'channel_not_found' });
+      await expect(web.conversations.history({ channel: 'C0H' })).rejects.toMatchObject({
+        data: { error: 'channel_not_found' },
+      });
+      target.setChaos({ seed: 3, rateLimited: 1 });
+      await expect(web.chat.update({ channel: 'C0H', ts: '1.0', text: 'x' })).rejects.toMatchObject(
+        {
+          code: ErrorCode.RateLimitedError,
+          retryAfter: 1,
+        },
+      );
+      target.setChaos(undefined);
+      expect((await web.conversations.history({ channel: 'C0H' })).messages).toHaveLength(2);
+      expect(target.chaosStats()).toEqual({
+        rateLimited: 1,
+        serverError: 1,
+        slow: 0,
+        byMethod: {
+          'conversations.history': { rateLimited: 0, serverError: 1, slow: 0 },
+          'chat.update': { rateLimited: 1, serverError: 0, slow: 0 },
+        },
+      });
+      target.reset();
+      expect(target.chaosStats()).toEqual({
+        rateLimited: 0,
+        serverError: 0,
+        slow: 0,
+        byMethod: {},
+      });
+    });
+  });
+
+  it('refuses shares outside [0, 1] or adding up to more than 1', async () => {
+    await expect(SlackEmulator.start({ chaos: { seed: 1, rateLimited: 1.5 } })).rejects.toThrow(
+      RangeError,
+    );
+    expect(() => emulator.setChaos({ seed: 1, rateLimited: 0.6, serverError: 0.6 })).toThrow(
+      'add up to 1 at most',
+    );
   });
 });

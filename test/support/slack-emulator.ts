@@ -1,8 +1,9 @@
 /**
  * A Slack Web API emulator for tests and the local demo: a real HTTP server the app's WebClient talks to
  * (`slackApiUrl: emulator.apiUrl`), which keeps channel state, validates Block Kit like Slack does,
- * injects faults and rate limits, and sends the app requests signed exactly like Slack signs them,
- * or delivers them over a Socket Mode WebSocket (`apps.connections.open`, `socket*` methods).
+ * injects faults, rate limits and seeded chaos, and sends the app requests signed exactly like
+ * Slack signs them, or delivers them over a Socket Mode WebSocket (`apps.connections.open`,
+ * `socket*` methods).
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -11,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { blocksTextLength, validateBlocks, validateView } from './block-kit';
+import { prng } from './prng';
 
 export interface SlackEmulatorOptions {
   /** The accepted bot token; default `xoxb-test-token`. */
@@ -29,6 +31,8 @@ export interface SlackEmulatorOptions {
   appUrl?: string;
   /** Paces `chat.postMessage` per channel (token bucket) with 429 + `Retry-After`; off by default. */
   channelRateLimit?: { perSecond: number; burst: number };
+  /** Seeded random failures of the methods that post and read messages; off by default. */
+  chaos?: Chaos;
   /**
    * The clock for `users.info` time zone offsets and `trigger_id` lifetimes (3 s); default the real
    * one. Message timestamps and request signatures always use the real clock (Bolt checks
@@ -238,6 +242,75 @@ export interface Fault {
   times?: number;
   /** Process the call normally, then cut the connection instead of answering. */
   dropResponse?: boolean;
+}
+
+/**
+ * The methods chaos applies to unless told otherwise: those that post and read messages. Not
+ * `auth.test` (an app that cannot learn who it is does not start) nor views and users.
+ */
+export const CHAOS_METHODS: readonly string[] = [
+  'chat.postMessage',
+  'chat.postEphemeral',
+  'chat.update',
+  'chat.unfurl',
+  'conversations.history',
+];
+
+/**
+ * Seeded chaos: each call of one of `methods` draws its fate from a PRNG seeded with `seed` (the
+ * n-th such call meets the same fate on every run, whichever method it is), with these shares
+ * (each in [0, 1], at most 1 together): `rateLimited` calls answer 429 with `Retry-After:
+ * retryAfter` and `serverError` calls answer 500, both without taking effect; `slow` calls take
+ * effect at once and answer `slowMs` later, so that a message is in the channel before its
+ * poster hears of it. A call with a `failNext` fault queued gets that fault and draws nothing.
+ */
+export interface Chaos {
+  seed: number;
+  rateLimited?: number;
+  serverError?: number;
+  slow?: number;
+  /** Default 1,500 ms. */
+  slowMs?: number;
+  /** Seconds, default 1. */
+  retryAfter?: number;
+  /** Default {@link CHAOS_METHODS}. */
+  methods?: readonly string[];
+}
+
+/** What chaos did to calls: a count per fate. */
+export interface ChaosCounts {
+  rateLimited: number;
+  serverError: number;
+  slow: number;
+}
+
+/** What chaos did, in all and per method (methods it never touched are absent). */
+export interface ChaosStats extends ChaosCounts {
+  byMethod: Record<string, ChaosCounts>;
+}
+
+type ChaosFate = keyof ChaosCounts;
+
+/** A chaos setting, checked, with its PRNG. */
+interface ActiveChaos {
+  chaos: Chaos;
+  methods: ReadonlySet<string>;
+  random: () => number;
+}
+
+function activeChaos(chaos: Chaos): ActiveChaos {
+  const shares = [chaos.rateLimited, chaos.serverError, chaos.slow].map((share) => share ?? 0);
+  if (shares.some((share) => !(share >= 0 && share <= 1))) {
+    throw new RangeError('SlackEmulator: chaos shares must be between 0 and 1');
+  }
+  if (shares.reduce((sum, share) => sum + share, 0) > 1) {
+    throw new RangeError('SlackEmulator: chaos shares must add up to 1 at most');
+  }
+  return {
+    chaos,
+    methods: new Set(chaos.methods ?? CHAOS_METHODS),
+    random: prng(chaos.seed),
+  };
 }
 
 type Args = Record<string, unknown>;
@@ -565,6 +638,8 @@ export class SlackEmulator extends EventEmitter {
   private unfurlLog: Unfurl[] = [];
   private viewLog: Array<{ userId: string; view: Record<string, unknown> }> = [];
   private faults = new Map<string, Fault[]>();
+  private chaos: ActiveChaos | undefined;
+  private chaosLog: Array<{ method: string; fate: ChaosFate }> = [];
   private buckets = new Map<string, { tokens: number; at: number }>();
   private readonly responseTargets = new Map<string, ResponseTarget>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -587,6 +662,8 @@ export class SlackEmulator extends EventEmitter {
 
   /** Starts an emulator on 127.0.0.1 with a random port. */
   static async start(options: SlackEmulatorOptions = {}): Promise<SlackEmulator> {
+    // Checked before listening: a setting refused must not leave a server behind.
+    if (options.chaos) activeChaos(options.chaos);
     const server = http.createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -611,6 +688,7 @@ export class SlackEmulator extends EventEmitter {
     this.botUserId = options.botUserId ?? 'U0PAPERBOY';
     this.botId = options.botId ?? 'B0PAPERBOY';
     this.appUrl = options.appUrl;
+    this.chaos = options.chaos ? activeChaos(options.chaos) : undefined;
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) send(res, { status: 500, body: { ok: false, error: String(error) } });
@@ -759,10 +837,33 @@ export class SlackEmulator extends EventEmitter {
   }
 
   /**
+   * Turns seeded chaos on (see {@link Chaos}), its PRNG started afresh from `seed`, or off with
+   * `undefined`. What chaos did so far stays counted (see `chaosStats`).
+   */
+  setChaos(chaos: Chaos | undefined): void {
+    this.chaos = chaos ? activeChaos(chaos) : undefined;
+  }
+
+  /** What chaos did since the start or the last `reset()`: 429s, 500s and slow answers. */
+  chaosStats(): ChaosStats {
+    const none = (): ChaosCounts => ({ rateLimited: 0, serverError: 0, slow: 0 });
+    const stats: ChaosStats = { ...none(), byMethod: {} };
+    for (const { method, fate } of this.chaosLog) {
+      stats[fate] += 1;
+      const counts = (stats.byMethod[method] ??= none());
+      counts[fate] += 1;
+    }
+    return stats;
+  }
+
+  /**
    * Forgets messages, calls, posts, faults and rate-limit state, and the time zones, channel
-   * members, trigger_ids, modals and Home tabs.
+   * members, trigger_ids, modals and Home tabs; chaos goes back to the start options' (its PRNG
+   * started afresh) and its counts to zero.
    */
   reset(): void {
+    this.chaos = this.options.chaos ? activeChaos(this.options.chaos) : undefined;
+    this.chaosLog = [];
     this.userTimeZones = new Map();
     this.channelMembers = new Map();
     this.triggers = new Map();
@@ -1332,19 +1433,50 @@ export class SlackEmulator extends EventEmitter {
     const { token: bodyToken, ...args } = { ...Object.fromEntries(query), ...parsed };
     const bearer = /^Bearer\s+(\S+)/i.exec(req.headers.authorization ?? '')?.[1];
     const fault = this.faults.get(method)?.shift();
+    const fate = fault ? undefined : this.drawChaos(method);
+    const slowMs = this.chaos?.chaos.slowMs ?? 1_500;
     if (fault?.delayMs) await this.sleep(fault.delayMs);
     const reply =
       (fault && this.faultReply(fault)) ??
+      (fate && this.chaosReply(fate)) ??
       (parsed === undefined
         ? fail('invalid_json')
         : this.dispatch(method, args, bearer ?? str(bodyToken)));
     this.callLog.push({ method, args, status: reply.status, response: reply.body, at });
+    // A slow answer: the call took effect above; its caller hears of it only now.
+    if (fate === 'slow') await this.sleep(slowMs);
     if (fault?.dropResponse) {
       // The call took effect, but the caller never hears so: the ambiguous failure retries must survive.
       res.socket?.destroy();
       return;
     }
     send(res, reply);
+  }
+
+  /** The fate chaos deals this call, if it applies to the method; counted. */
+  private drawChaos(method: string): ChaosFate | undefined {
+    const active = this.chaos;
+    if (!active?.methods.has(method)) return undefined;
+    const { rateLimited = 0, serverError = 0, slow = 0 } = active.chaos;
+    const draw = active.random();
+    const fate: ChaosFate | undefined =
+      draw < rateLimited
+        ? 'rateLimited'
+        : draw < rateLimited + serverError
+          ? 'serverError'
+          : draw < rateLimited + serverError + slow
+            ? 'slow'
+            : undefined;
+    if (fate) this.chaosLog.push({ method, fate });
+    return fate;
+  }
+
+  /** The answer of a call chaos fails (none for a slow one: it is answered normally, late). */
+  private chaosReply(fate: ChaosFate): Reply | undefined {
+    if (fate === 'rateLimited') return rateLimited(this.chaos?.chaos.retryAfter ?? 1);
+    if (fate === 'serverError')
+      return { status: 500, body: { ok: false, error: 'internal_error' } };
+    return undefined;
   }
 
   private faultReply(fault: Fault): Reply | undefined {
