@@ -1,6 +1,13 @@
 import { Redis, type RedisOptions } from 'ioredis';
 
 /**
+ * How long a producer command may wait for Redis's answer. A Redis that is down is refused at
+ * once (no offline queue); this bounds one that hangs (a stuck host, a full network buffer), so
+ * that a Slack request that needs Redis can still answer within Slack's 3 seconds.
+ */
+export const PRODUCER_COMMAND_TIMEOUT_MS = 2_000;
+
+/**
  * Redis connections for BullMQ. Workers block on Redis and must wait through outages
  * (`maxRetriesPerRequest: null`, BullMQ insists); producers fail fast instead and leave the
  * retrying to their caller: a poll that cannot enqueue fails and BullMQ retries it, and a Slack
@@ -10,10 +17,36 @@ export function createRedisConnection(url: string, role: 'worker' | 'producer'):
   const options: RedisOptions = {
     maxRetriesPerRequest: role === 'worker' ? null : 1,
     enableOfflineQueue: role === 'worker',
+    ...(role === 'producer'
+      ? {
+          // Workers block on purpose (BullMQ waits for jobs in BZPOPMIN): only producers get a bound.
+          commandTimeout: PRODUCER_COMMAND_TIMEOUT_MS,
+          // A command cut off by a dropped connection has failed for its caller already: sent
+          // again after the reconnect, it would run behind the caller's back (a lock nobody holds).
+          autoResendUnfulfilledCommands: false,
+        }
+      : {}),
     connectionName: `paperboy-${role}`,
     lazyConnect: false,
   };
   return new Redis(url, options);
+}
+
+/**
+ * Paperboy could not use Redis for something a request needs (down, restarting, or not
+ * answering). Thrown by the producers' adapters (post locks) in place of the client's own error,
+ * so that listeners can tell the member to try again instead of reporting a bug.
+ */
+export class QueueUnavailableError extends Error {
+  override readonly name = 'QueueUnavailableError';
+
+  constructor(what: string, cause: unknown) {
+    super(`${what}: Redis did not answer (${describeCause(cause)})`, { cause });
+  }
+}
+
+function describeCause(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
 }
 
 /** Resolves once Redis answers, or rejects after `timeoutMs` with the connection's own error. */

@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../domain/clock';
 import type { Paper } from '../domain/paper';
 import type { Logger } from '../logger';
-import type { PostLocks } from '../queue/post-lock';
+import { POST_LOCK_MS, type PostLocks } from '../queue/post-lock';
 import type { ChannelRef, Delivery, Store } from '../store/store';
 import { notice } from './blocks/messages';
 import { sharedPaperCard, type RenderedMessage } from './blocks/paper-card';
@@ -49,6 +49,10 @@ export interface ShareDeps {
   logger: Logger;
 }
 
+/**
+ * Rejects with `QueueUnavailableError` when Redis cannot be asked for the post lock: nothing is
+ * posted then, and the listener asks the member to try again.
+ */
 export async function sharePaper(deps: ShareDeps, request: ShareRequest): Promise<ShareOutcome> {
   const { store, logger } = deps;
   const { channel, paper } = request;
@@ -67,7 +71,14 @@ export async function sharePaper(deps: ShareDeps, request: ShareRequest): Promis
     }
     return outcome;
   } finally {
-    await release();
+    // Redis may have gone away since the lock was taken: the member's answer is the post's
+    // outcome all the same, and a lock that cannot be given back runs out by itself.
+    await release().catch((error: unknown) =>
+      logger.warn(
+        `could not release the post lock of ${paper.id} in ${channel.channelId}; it expires in ${POST_LOCK_MS / 1000} s:`,
+        error,
+      ),
+    );
   }
 }
 
