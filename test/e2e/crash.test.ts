@@ -343,8 +343,11 @@ describe('a worker killed with SIGKILL again and again while it posts 1,000 card
 describe('a worker killed while Slack is slow to take its post, in a busy channel', () => {
   const CHANNEL = 'C0BUSY';
   const [ITEM] = hundredItems() as [HfItem];
-  /** Long past the killed job's return (its lock, the stall check, the new worker's start-up). */
-  const SLACK_TAKES_MS = 8_000;
+  /**
+   * How long Slack takes the post: long past the killed job's return (its lock running out, the
+   * stall check, the new worker's start-up) and its first search of the channel.
+   */
+  const SLACK_TAKES_MS = 12_000;
   /** More messages than one history page (100) within the search's window. */
   const FILLERS = 130;
   let rig: Rig;
@@ -358,6 +361,15 @@ describe('a worker killed while Slack is slow to take its post, in a busy channe
   });
 
   it('finds the card once it lands, and does not post it again', async () => {
+    // The channel is busy: these land seconds before the card's post, within its search window.
+    const web = new WebClient(rig.slack.token, {
+      slackApiUrl: rig.slack.apiUrl,
+      retryConfig: { retries: 0 },
+    });
+    for (let i = 0; i < FILLERS; i += 1) {
+      await web.chat.postMessage({ channel: CHANNEL, text: `chatter ${i}` });
+    }
+    // The next post, the worker's card, lands only after SLACK_TAKES_MS.
     rig.slack.failNext('chat.postMessage', { delayMs: SLACK_TAKES_MS });
     const first = await rig.startWorker();
     await eventually(
@@ -368,14 +380,8 @@ describe('a worker killed while Slack is slow to take its post, in a busy channe
       'the post to start',
       15_000,
     );
-    // The channel is busy meanwhile; then the worker dies with its post in Slack's hands.
-    const web = new WebClient(rig.slack.token, {
-      slackApiUrl: rig.slack.apiUrl,
-      retryConfig: { retries: 0 },
-    });
-    for (let i = 0; i < FILLERS; i += 1) {
-      await web.chat.postMessage({ channel: CHANNEL, text: `chatter ${i}` });
-    }
+    // The post leaves right after its mark is set: by now Slack has it, and the worker dies.
+    await new Promise((resolve) => setTimeout(resolve, 500));
     await rig.kill(first);
     await rig.startWorker();
 
