@@ -1,14 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Redis } from 'ioredis';
-
-import { freePort } from '../../src/demo/local-redis';
 import { QUEUE_UNAVAILABLE } from '../../src/slack/listeners/after-ack';
 import { paperIdOf, upvoteLabelOf } from '../support/cards';
 import { loadHfFixture } from '../support/feed-server';
-import { eventually, startHarness, utcDay, waitForDrained, type Harness } from '../support/harness';
+import { ThrowawayRedis } from '../support/throwaway-redis';
+import { startHarness, utcDay, waitForDrained, type Harness } from '../support/harness';
 import type { EphemeralMessage, PostedMessage } from '../support/slack-emulator';
 
 const CHANNELS = ['C0READING', 'C0ML'];
@@ -23,108 +17,6 @@ const SLACK_MS = 3_000;
 /** How long Redis stays down at least. */
 const OUTAGE_MS = 2_000;
 
-/**
- * A `redis-server` of the test's own with an append-only file, killed and started again on the
- * same port and directory, so that the queue survives the restart as it does on a production
- * Redis with persistence.
- *
- * AOF rather than RDB snapshots: a killed Redis keeps only what it had written, and with
- * snapshots that is the last `--save` point (none at all with `--save ""`): the queue would come
- * back empty, or as it was minutes ago. `appendfsync always` rather than the usual `everysec`:
- * with `everysec`, Redis holds back its AOF writes for up to 2 s while a background fsync is slow
- * (a busy disk, as on a machine running tests in parallel) and answers the commands meanwhile, so
- * a kill loses writes the app was told had happened. BullMQ copes (a job whose move was lost is
- * taken back by the stalled-job check, after its 30 s lock runs out) but not within this test's
- * time; `always` loses no acknowledged write, which is the restart this test is about.
- */
-class PersistentRedis {
-  private child: ChildProcess | undefined;
-
-  private constructor(
-    readonly port: number,
-    private readonly dir: string,
-  ) {}
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  static async start(): Promise<PersistentRedis> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-redis-'));
-    const redis = new PersistentRedis(await freePort(), dir);
-    await redis.restart();
-    return redis;
-  }
-
-  /** Starts it (again) on its port, from its directory's AOF; a no-op while it runs. */
-  async restart(): Promise<void> {
-    if (this.child) return;
-    const child = spawn(
-      'redis-server',
-      [
-        ...['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir],
-        ...['--save', '', '--appendonly', 'yes', '--appendfsync', 'always'],
-        ...['--maxmemory-policy', 'noeviction'],
-      ],
-      { stdio: 'ignore' },
-    );
-    this.child = child;
-    await eventually(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
-        return this.answers();
-      },
-      `redis-server on port ${this.port}`,
-      10_000,
-    );
-  }
-
-  /** Freezes it (SIGSTOP): connections stay open and nothing answers, as with a hung host. */
-  freeze(): void {
-    this.child?.kill('SIGSTOP');
-  }
-
-  thaw(): void {
-    this.child?.kill('SIGCONT');
-  }
-
-  /** Kills it outright (SIGKILL), as a crash or an OOM kill would: no shutdown save. */
-  async kill(): Promise<void> {
-    const child = this.child;
-    this.child = undefined;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
-  }
-
-  /** Kills it and removes its files. */
-  async remove(): Promise<void> {
-    await this.kill();
-    fs.rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  private async answers(): Promise<boolean> {
-    const probe = new Redis(this.url, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-      connectTimeout: 500,
-    });
-    probe.on('error', () => undefined);
-    try {
-      await probe.connect();
-      // Loading the AOF answers LOADING errors until done: only a PONG means ready.
-      return (await probe.ping()) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      if (probe.status !== 'end') probe.disconnect();
-    }
-  }
-}
-
 function postedPairs(h: Harness, channels = CHANNELS): string[] {
   return h.slack
     .messages()
@@ -133,11 +25,11 @@ function postedPairs(h: Harness, channels = CHANNELS): string[] {
 }
 
 describe('Redis killed mid-run and restarted: Slack keeps its answers, nothing is lost', () => {
-  let redis: PersistentRedis;
+  let redis: ThrowawayRedis;
   let h: Harness;
 
   beforeAll(async () => {
-    redis = await PersistentRedis.start();
+    redis = await ThrowawayRedis.start({ persistent: true });
     // No papers at first: the run starts once the posts are slowed down.
     h = await startHarness({ channels: CHANNELS, items: [], env: { REDIS_URL: redis.url } });
   });

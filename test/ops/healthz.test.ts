@@ -1,10 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { Redis } from 'ioredis';
-
-import { freePort } from '../../src/demo/local-redis';
 import type { HealthReport } from '../../src/ops/health';
 import { QUEUE_NAMES } from '../../src/queue/names';
 import { eventually, startHarness, type Harness } from '../support/harness';
+import { ThrowawayRedis } from '../support/throwaway-redis';
 
 async function getHealth(h: Harness): Promise<{ status: number; body: HealthReport; ms: number }> {
   const started = Date.now();
@@ -67,82 +64,6 @@ describe('GET /healthz', () => {
   });
 });
 
-/** A `redis-server` of the test's own, that it can stop and start again on the same port. */
-class ThrowawayRedis {
-  private child: ChildProcess | undefined;
-
-  private constructor(readonly port: number) {}
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  static async start(): Promise<ThrowawayRedis> {
-    const redis = new ThrowawayRedis(await freePort());
-    await redis.restart();
-    return redis;
-  }
-
-  /** Starts it (again) on its port; a no-op while it runs. */
-  async restart(): Promise<void> {
-    if (this.child) return;
-    const child = spawn(
-      'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      { stdio: 'ignore' },
-    );
-    this.child = child;
-    await eventually(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
-        return this.answers();
-      },
-      `redis-server on port ${this.port}`,
-      10_000,
-    );
-  }
-
-  /** Freezes it (SIGSTOP): connections stay open and nothing answers, as with a hung server. */
-  freeze(): void {
-    this.child?.kill('SIGSTOP');
-  }
-
-  thaw(): void {
-    this.child?.kill('SIGCONT');
-  }
-
-  /** Kills it outright, as a crash or a lost host would. */
-  async kill(): Promise<void> {
-    const child = this.child;
-    this.child = undefined;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
-  }
-
-  private async answers(): Promise<boolean> {
-    const probe = new Redis(this.url, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-      connectTimeout: 500,
-    });
-    probe.on('error', () => undefined);
-    try {
-      await probe.connect();
-      return (await probe.ping()) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      // A connection that failed has ended already: disconnecting it again would leave ioredis
-      // a 2-second timer waiting for a close that has happened.
-      if (probe.status !== 'end') probe.disconnect();
-    }
-  }
-}
-
 describe('GET /healthz when Redis goes away and comes back', () => {
   let redis: ThrowawayRedis;
   let h: Harness;
@@ -157,7 +78,7 @@ describe('GET /healthz when Redis goes away and comes back', () => {
     // Redis must be up for the harness to clean its keys; the harness stops first either way.
     if (redis) await redis.restart().catch(() => undefined);
     await h?.stop();
-    await redis?.kill();
+    await redis?.remove();
   });
 
   it('is degraded with the redis check failing while Redis is down, and healthy again after', async () => {
