@@ -1,10 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Pool } from 'pg';
+import type { Paper } from '../../src/domain/paper';
 import type { SearchQuery } from '../../src/domain/search-query';
 import { StartupError } from '../../src/errors';
 import { openStore } from '../../src/store';
 import { LOCK_SPACE, LOCKS } from '../../src/store/postgres/db';
-import { migrate, MIGRATIONS } from '../../src/store/postgres/migrations';
+import {
+  blockKeys,
+  dayKeys,
+  migrate,
+  MIGRATIONS,
+  SEQ_BLOCK_SIZE,
+  utcDay,
+} from '../../src/store/postgres/migrations';
 import { PostgresStore } from '../../src/store/postgres/postgres-store';
 import { RANKED_MATCHES_MAX } from '../../src/store/ranking';
 import type { MemberRef } from '../../src/store/store';
@@ -272,6 +280,111 @@ describe('PostgresStore (PostgreSQL specifics)', () => {
         now,
       );
       expect(byVotes.hits.map((hit) => hit.paper.id)).toEqual(['2506.00002', '2506.00001']);
+    });
+
+    it('asks for a range of blocks or days by whole spans and edges, which find exactly its papers', async () => {
+      await open();
+      // Every range within the first 40 blocks (and two before the first), and within 40 days from
+      // an arbitrary one, against the first and last paper of each block and day: a paper is found
+      // exactly when its block, or its day, is in the range.
+      const day0 = 20_005;
+      const wrong = await withClient(db.url, async (client) => {
+        const { rows } = await client.query<{ first: number; last: number; unit: number }>(
+          `SELECT w.first, w.last, u.unit
+           FROM (SELECT first, last, ${blockKeys('first', 'last')} AS blocks,
+                   ${dayKeys(`first + ${day0}`, `last + ${day0}`)} AS days
+                 FROM generate_series(-2, 40) AS first, generate_series(0, 40) AS last
+                 WHERE first <= last) AS w
+           CROSS JOIN generate_series(0, 42) AS u (unit)
+           CROSS JOIN (VALUES (0, 0), (${SEQ_BLOCK_SIZE - 1}, 86399)) AS o (seq_offset, second)
+           CROSS JOIN LATERAL (SELECT paperboy_search_keys(
+               u.unit::bigint * ${SEQ_BLOCK_SIZE} + o.seq_offset,
+               to_timestamp((${day0} + u.unit) * 86400 + o.second)) AS keys) AS k
+           WHERE (w.blocks && k.keys) <> (u.unit BETWEEN w.first AND w.last)
+             OR (w.days && k.keys) <> (u.unit BETWEEN w.first AND w.last)`,
+        );
+        return rows;
+      });
+      expect(wrong).toEqual([]);
+      // The day is UTC's, whatever the session's time zone.
+      const days = await withClient(db.url, async (client) => {
+        await client.query("SET TIME ZONE 'Pacific/Kiritimati'");
+        const { rows } = await client.query<{ day: number }>(
+          `SELECT ${utcDay(`'2025-06-01T23:59:59Z'::timestamptz`)} AS day`,
+        );
+        return rows.map((row) => row.day);
+      });
+      expect(days).toEqual([Date.UTC(2025, 5, 1) / 86_400_000]);
+    });
+
+    it('finds the newest matches across blocks of papers, for common, sparse and rare words', async () => {
+      const store = await open();
+      // Three blocks and a bit, numbered in the order they are first seen (and published).
+      const count = 3 * SEQ_BLOCK_SIZE + 100;
+      const words = (i: number) =>
+        ['common', i % 5 === 0 ? 'sparse' : '', [3, 1500, count - 70].includes(i) ? 'rare' : '']
+          .filter(Boolean)
+          .join(' ');
+      const papers = Array.from({ length: count }, (_, i) =>
+        paper(`2506.${String(i + 1).padStart(5, '0')}`, {
+          title: `Paper ${i}`,
+          abstract: `A ${words(i)} abstract.`,
+          publishedAt: new Date(Date.UTC(2025, 0, 1) + i * 60_000),
+        }),
+      );
+      await store.upsertPapers(papers, T0);
+      const now = new Date('2025-06-01T00:00:00Z');
+      const found = async (text: string) => {
+        const ids: string[] = [];
+        let results;
+        for (let offset = 0; offset < RANKED_MATCHES_MAX; offset += 100) {
+          results = await store.search('T1', query(text), { offset, limit: 100 }, now);
+          ids.push(...results.hits.map((hit) => hit.paper.id));
+        }
+        return { ids, total: results?.total, capped: results?.capped };
+      };
+      const newest = (word: string, n: number) =>
+        papers
+          .filter((p) => p.abstract.includes(` ${word} `))
+          .reverse()
+          .slice(0, n)
+          .map((p) => p.id);
+
+      expect(await found('common sort:new')).toEqual({
+        ids: newest('common', RANKED_MATCHES_MAX),
+        total: RANKED_MATCHES_MAX,
+        capped: true,
+      });
+      // One in five: the newest five hundred span more than two blocks.
+      expect(await found('sparse sort:new')).toEqual({
+        ids: newest('sparse', RANKED_MATCHES_MAX),
+        total: RANKED_MATCHES_MAX,
+        capped: true,
+      });
+      expect(await found('rare sort:new')).toEqual({
+        ids: newest('rare', 3),
+        total: 3,
+        capped: false,
+      });
+      expect(await found('rare -common')).toEqual({ ids: [], total: 0, capped: false });
+      // Dates narrow the matches before they are cut, at either end of first-seen order.
+      const published = (from: number, to: number) => (p: Paper) =>
+        p.publishedAt.getTime() >= from && p.publishedAt.getTime() < to;
+      const lastDay = papers.filter(published(Date.UTC(2025, 0, 3), Infinity));
+      expect(await found('common since:2025-01-03 sort:new')).toEqual({
+        ids: lastDay.map((p) => p.id).reverse(),
+        total: lastDay.length,
+        capped: false,
+      });
+      const firstDay = papers.filter(published(0, Date.UTC(2025, 0, 2)));
+      expect(await found('sparse until:2025-01-01 sort:new')).toEqual({
+        ids: firstDay
+          .filter((p) => p.abstract.includes(' sparse '))
+          .map((p) => p.id)
+          .reverse(),
+        total: firstDay.filter((p) => p.abstract.includes(' sparse ')).length,
+        capped: false,
+      });
     });
   });
 

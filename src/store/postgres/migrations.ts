@@ -56,6 +56,73 @@ async function createSearchConfigs(sql: Sql): Promise<void> {
   }
 }
 
+/**
+ * Where a paper falls, as integer keys the text index holds beside its words (`search_keys`), so
+ * that search can ask it, in one lookup that reads no other match, for "these words among the
+ * newest papers" or "... published on these days" (see `newestMatches` in search.ts):
+ *   - its block of 1,024 papers in first-seen order (`seq`), and the span of 16 blocks holding it;
+ *   - its day of publication (UTC), and the span of 32 days holding it.
+ * A range of blocks or days is asked for as its whole spans and the blocks or days at its edges.
+ * Each kind has its own range of keys: blocks from 0, their spans from -2^31, days (since 1970)
+ * from 10^9, their spans from 1.5 × 10^9.
+ */
+const SEQ_BLOCK_BITS = 10;
+export const SEQ_BLOCK_SIZE = 1 << SEQ_BLOCK_BITS;
+const BLOCK_SPAN_BITS = 4;
+const DAY_SPAN_BITS = 5;
+const KEYS = { block: 0, blockSpan: -(2 ** 31), day: 1e9, daySpan: 1.5e9 };
+
+/** SQL: the block of `seq`, an integer. */
+export function seqBlock(seq: string): string {
+  return `(${seq} >> ${SEQ_BLOCK_BITS})::integer`;
+}
+
+/** SQL: the UTC day of a timestamptz, counted from 1970-01-01, an integer (immutable, unlike `::date`). */
+export function utcDay(timestamp: string): string {
+  return `floor(extract(epoch FROM ${timestamp} - '1970-01-01 00:00:00+00'::timestamptz) / 86400)::integer`;
+}
+
+/** SQL: the keys of blocks `first` to `last` (integers; no paper is in a block below 0). */
+export function blockKeys(first: string, last: string): string {
+  return `paperboy_window_keys(GREATEST(${first}, 0), ${last}, ${BLOCK_SPAN_BITS}, ${KEYS.block}, ${KEYS.blockSpan})`;
+}
+
+/** SQL: the keys of days `first` to `last` (integers, see `utcDay`). */
+export function dayKeys(first: string, last: string): string {
+  return `paperboy_window_keys(${first}, ${last}, ${DAY_SPAN_BITS}, ${KEYS.day}, ${KEYS.daySpan})`;
+}
+
+const SEARCH_KEY_FUNCTIONS = `
+  CREATE FUNCTION paperboy_search_keys(seq bigint, published_at timestamptz) RETURNS integer[]
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT ARRAY[${seqBlock('seq')}, (${KEYS.blockSpan} + (seq >> ${SEQ_BLOCK_BITS + BLOCK_SPAN_BITS}))::integer,
+      ${KEYS.day} + ${utcDay('published_at')},
+      ${KEYS.daySpan} + (${utcDay('published_at')} >> ${DAY_SPAN_BITS})]
+  $$;
+  -- The keys of units (blocks, days) first to last: whole spans of 2^span_bits units as spans.
+  CREATE FUNCTION paperboy_window_keys(first integer, last integer, span_bits integer,
+    unit_key integer, span_key integer) RETURNS integer[]
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT ARRAY(
+      SELECT unit_key + u FROM generate_series(first, last) AS u
+      WHERE u < spans_from << span_bits OR u >= spans_to << span_bits
+      UNION ALL
+      SELECT span_key + s FROM generate_series(spans_from, spans_to - 1) AS s)
+    FROM (SELECT (first + (1 << span_bits) - 1) >> span_bits AS spans_from,
+      (last + 1) >> span_bits AS spans_to) AS w
+  $$;
+`;
+
+/**
+ * `normalize(text, NFKC)`, which reads every character, skipped for pure ASCII (as nearly every
+ * title and abstract is), which NFKC leaves as it is: a UTF8 text is ASCII when it has as many
+ * bytes as characters.
+ */
+export function nfkc(column: string): string {
+  return `CASE WHEN octet_length(${column}) = char_length(${column}) THEN ${column}
+    ELSE normalize(${column}, NFKC) END`;
+}
+
 /** `normalize()` and non-ASCII text need it; refuse clearly rather than fail on a stray accent. */
 async function requireUtf8(sql: Sql): Promise<void> {
   const { rows } = await sql.query<{ encoding: string }>(
@@ -69,7 +136,7 @@ async function requireUtf8(sql: Sql): Promise<void> {
   }
 }
 
-const SCHEMA = `
+const SCHEMA = `${SEARCH_KEY_FUNCTIONS}
   CREATE TABLE papers (
     id text COLLATE "C" PRIMARY KEY,
     -- First-seen order: a broad search ranks the newest matches, as SQLite does by rowid.
@@ -96,13 +163,21 @@ const SCHEMA = `
     -- NFKC first, as the query parser does, so that a decomposed accent is one word with its letter.
     -- jsonb lists are indexed value by value, with a gap between values: no phrase spans two.
     search_vector tsvector GENERATED ALWAYS AS (
-      setweight(to_tsvector('${SEARCH_CONFIG}', normalize(title, NFKC)), 'A')
+      setweight(to_tsvector('${SEARCH_CONFIG}', ${nfkc('title')}), 'A')
       || setweight(to_tsvector('${SEARCH_CONFIG}', COALESCE(ai_keywords, '[]')), 'B')
       || setweight(to_tsvector('${SEARCH_CONFIG}', authors), 'C')
-      || setweight(to_tsvector('${SEARCH_CONFIG}', normalize(abstract, NFKC)), 'D')
-    ) STORED
+      || setweight(to_tsvector('${SEARCH_CONFIG}', ${nfkc('abstract')}), 'D')
+    ) STORED,
+    -- Where the paper falls in first-seen order and in time (see KEYS), indexed with its words.
+    -- An array: the one kind of scalar value GIN indexes without an extension.
+    search_keys integer[] GENERATED ALWAYS AS (paperboy_search_keys(seq, published_at)) STORED
   );
-  CREATE INDEX papers_search ON papers USING gin (search_vector);
+  -- The vector (about 2 kB) stays in the row, the abstract goes to TOAST instead: search reads the
+  -- vector of every paper it tests or ranks, the abstract of the five it shows.
+  ALTER TABLE papers ALTER COLUMN search_vector SET STORAGE MAIN;
+  -- A small pending list: every search scans it, inserts merge it into the index once it is full.
+  CREATE INDEX papers_search ON papers USING gin (search_vector, search_keys)
+    WITH (gin_pending_list_limit = 512);
   CREATE INDEX papers_first_seen ON papers (first_seen_at);
   CREATE INDEX papers_published ON papers (published_at);
   -- search's sort:votes gathers the most upvoted matches first.
@@ -115,12 +190,29 @@ const SCHEMA = `
     position integer NOT NULL,
     name text NOT NULL,
     name_vector tsvector GENERATED ALWAYS AS (
-      to_tsvector('${NAMES_CONFIG}', normalize(name, NFKC))
+      to_tsvector('${NAMES_CONFIG}', ${nfkc('name')})
     ) STORED,
     PRIMARY KEY (paper_id, position)
   );
-  CREATE INDEX paper_authors_search ON paper_authors USING gin (name_vector);
+  CREATE INDEX paper_authors_search ON paper_authors USING gin (name_vector)
+    WITH (gin_pending_list_limit = 512);
 
+  -- A statement trigger over the rows an insert wrote, so that a batch of new papers has its
+  -- authors written in one statement, not two per paper. A new paper has none yet.
+  CREATE FUNCTION paperboy_insert_authors() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    INSERT INTO paper_authors (paper_id, position, name)
+    SELECT n.id, a.position, a.name
+    FROM new_papers n
+    CROSS JOIN LATERAL jsonb_array_elements_text(n.authors) WITH ORDINALITY AS a (name, position);
+    RETURN NULL;
+  END
+  $$;
+  CREATE TRIGGER papers_authors_insert AFTER INSERT ON papers
+    REFERENCING NEW TABLE AS new_papers
+    FOR EACH STATEMENT EXECUTE FUNCTION paperboy_insert_authors();
+  -- A row trigger for updates: it fires only for the rare paper whose list changed, where a
+  -- statement trigger would keep a copy of every row a refresh updates.
   CREATE FUNCTION paperboy_sync_authors() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN
     DELETE FROM paper_authors WHERE paper_id = NEW.id;
@@ -130,8 +222,6 @@ const SCHEMA = `
     RETURN NULL;
   END
   $$;
-  CREATE TRIGGER papers_authors_insert AFTER INSERT ON papers
-    FOR EACH ROW EXECUTE FUNCTION paperboy_sync_authors();
   CREATE TRIGGER papers_authors_update AFTER UPDATE OF authors ON papers
     FOR EACH ROW WHEN (OLD.authors IS DISTINCT FROM NEW.authors)
     EXECUTE FUNCTION paperboy_sync_authors();

@@ -9,7 +9,16 @@ import {
   TEAM_VOTE_WEIGHT,
   VOTES_BOOST,
 } from '../ranking';
-import { NAMES_CONFIG, SEARCH_CONFIG } from './migrations';
+import {
+  blockKeys,
+  dayKeys,
+  NAMES_CONFIG,
+  nfkc,
+  SEARCH_CONFIG,
+  SEQ_BLOCK_SIZE,
+  seqBlock,
+  utcDay,
+} from './migrations';
 import { paperColumns, rowToPaper, type PaperRow } from './rows';
 
 /**
@@ -85,6 +94,73 @@ function headlineSnippet(marked: string, abstract: string): SnippetPart[] {
   );
 }
 
+/**
+ * The newest matches of a search with words, at most `cap` of them, newest first.
+ *
+ * Ordering every match by `seq` reads each one from the table: a query as broad as `model` (most
+ * papers) would read them all to keep the newest few hundred. Walking `seq` down from the newest
+ * paper instead, testing each, reads the whole table for a rare word. So the text index is asked
+ * for the words within a window of blocks of papers (`search_keys`, see the migration), newest
+ * first: the one or two blocks holding the newest thousand papers, then older windows, each as
+ * large as the matches found so far say is needed for the rest (and a quarter more), at most three
+ * times what was searched so far, until there are enough or the first block is done. The index
+ * answers the words and the blocks together, so a window costs what its matches cost, never the
+ * whole table: a broad query is done in the first window, a rare one takes a handful of lookups.
+ * Dates are asked of the index likewise, as the days they span, so that `since:7d` does not read
+ * every older match of its words on the way down; the exact bounds are checked in the table.
+ *
+ * One statement, so one snapshot: `max(seq)` and the windows agree. A window's matches are taken
+ * unordered, so that the plan is the index's whatever the statistics (an `ORDER BY seq` would
+ * tempt the planner to walk the `seq` index through every newer window first), and sorted at the end.
+ */
+function newestMatches(
+  where: string,
+  cap: string,
+  dates: { since?: string; until?: string },
+): string {
+  // Blocks searched so far, and how many more the matches found so far call for.
+  const searched = 'top.block + 1 - w.lo';
+  const wanted = `CASE WHEN w.found = 0 THEN 3 * (${searched})
+    ELSE (${cap} - w.found) * (${searched}) * 5 / (4 * w.found) + 1 END`;
+  // The days asked for, within those any paper was published on (`until` is exclusive: its own
+  // day is one too many at worst, which the exact bound in `where` leaves out).
+  const dated = dates.since !== undefined || dates.until !== undefined;
+  const firstDay = utcDay('min(published_at)');
+  const lastDay = utcDay('max(published_at)');
+  const days = dayKeys(
+    dates.since ? `GREATEST(${utcDay(dates.since)}, ${firstDay})` : firstDay,
+    dates.until ? `LEAST(${utcDay(dates.until)}, ${lastDay})` : lastDay,
+  );
+  return `WITH RECURSIVE
+    top AS (
+      SELECT ${seqBlock('COALESCE(max(seq), 0)')} AS block,
+        ${seqBlock(`(COALESCE(max(seq), 0) - ${SEQ_BLOCK_SIZE - 1})`)} AS first,
+        ${dated ? days : 'NULL::integer[]'} AS days
+      FROM papers),
+    -- Each row a window searched: its first block, the matches found so far, its own matches.
+    windows (lo, found, seqs) AS (
+      SELECT block + 1, 0, '{}'::bigint[] FROM top
+      UNION ALL
+      SELECT m.lo, w.found + cardinality(m.seqs), m.seqs
+      FROM windows w CROSS JOIN top CROSS JOIN LATERAL (
+        SELECT n.lo, ARRAY(
+          SELECT p.seq FROM papers p ${where} AND p.search_keys && n.blocks
+            ${dated ? 'AND p.search_keys && top.days' : ''}) AS seqs
+        FROM (
+          SELECT l.lo, ${blockKeys('l.lo', 'w.lo - 1')} AS blocks
+          FROM (SELECT LEAST(top.first, w.lo - LEAST(${wanted}, 3 * (${searched}))) AS lo) l
+          -- Computed once: pulled up, it would be computed again for every row the index returns.
+          OFFSET 0
+        ) n
+        -- Likewise for the matches, used twice.
+        OFFSET 0
+      ) m
+      WHERE w.found < ${cap} AND w.lo > 0
+    )
+  SELECT s.seq FROM windows w CROSS JOIN LATERAL unnest(w.seqs) AS s (seq)
+  ORDER BY s.seq DESC LIMIT ${cap}`;
+}
+
 /** See `Store.search`. */
 export async function searchPapers(
   pool: Pool,
@@ -114,8 +190,10 @@ export async function searchPapers(
     filters.push(`p.id IN (SELECT paper_id FROM paper_authors
       WHERE name_vector @@ ${termQuery(params, NAMES_CONFIG, name)})`);
   }
-  if (query.since) filters.push(`p.published_at >= ${params.add(query.since)}`);
-  if (query.until) filters.push(`p.published_at < ${params.add(query.until)}`);
+  const since = query.since ? `${params.add(query.since)}::timestamptz` : undefined;
+  const until = query.until ? `${params.add(query.until)}::timestamptz` : undefined;
+  if (since) filters.push(`p.published_at >= ${since}`);
+  if (until) filters.push(`p.published_at < ${until}`);
   const where = `WHERE ${filters.length ? filters.join(' AND ') : 'TRUE'}`;
 
   // One more than are ranked: whether there were more is then known without counting them.
@@ -128,7 +206,10 @@ export async function searchPapers(
          UNION
          SELECT seq FROM (SELECT p.seq FROM papers p ${where}
            ORDER BY p.hf_upvotes DESC NULLS LAST LIMIT ${cap}) most_upvoted`
-      : `SELECT p.seq FROM papers p ${where} ORDER BY p.seq DESC LIMIT ${cap}`;
+      : includeQuery && query.authors.length === 0
+        ? newestMatches(where, cap, { since, until })
+        : // No words, or an author, whose papers are few: those that pass every filter, newest first.
+          `SELECT p.seq FROM papers p ${where} ORDER BY p.seq DESC LIMIT ${cap}`;
 
   const teamVotes = 'COALESCE(v.n, 0)';
   // Built only when ranked by: every parameter added must appear in the statement.
@@ -146,7 +227,7 @@ export async function searchPapers(
         : // Without words there is no relevance to rank by: newest first.
           'p.published_at DESC';
   const headline = includeQuery
-    ? `ts_headline('${SEARCH_CONFIG}', normalize(p.abstract, NFKC), ${includeQuery}, ${params.add(HEADLINE_OPTIONS)})`
+    ? `ts_headline('${SEARCH_CONFIG}', ${nfkc('p.abstract')}, ${includeQuery}, ${params.add(HEADLINE_OPTIONS)})`
     : 'NULL';
 
   // Always one row, carrying the total, even for a page past the end; the page's papers (if any)
