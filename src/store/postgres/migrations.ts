@@ -175,9 +175,7 @@ const SCHEMA = `${SEARCH_KEY_FUNCTIONS}
   -- The vector (about 2 kB) stays in the row, the abstract goes to TOAST instead: search reads the
   -- vector of every paper it tests or ranks, the abstract of the five it shows.
   ALTER TABLE papers ALTER COLUMN search_vector SET STORAGE MAIN;
-  -- A small pending list: every search scans it, inserts merge it into the index once it is full.
-  CREATE INDEX papers_search ON papers USING gin (search_vector, search_keys)
-    WITH (gin_pending_list_limit = 512);
+  CREATE INDEX papers_search ON papers USING gin (search_vector, search_keys);
   CREATE INDEX papers_first_seen ON papers (first_seen_at);
   CREATE INDEX papers_published ON papers (published_at);
   -- search's sort:votes gathers the most upvoted matches first.
@@ -194,8 +192,7 @@ const SCHEMA = `${SEARCH_KEY_FUNCTIONS}
     ) STORED,
     PRIMARY KEY (paper_id, position)
   );
-  CREATE INDEX paper_authors_search ON paper_authors USING gin (name_vector)
-    WITH (gin_pending_list_limit = 512);
+  CREATE INDEX paper_authors_search ON paper_authors USING gin (name_vector);
 
   -- A statement trigger over the rows an insert wrote, so that a batch of new papers has its
   -- authors written in one statement, not two per paper. A new paper has none yet.
@@ -225,6 +222,25 @@ const SCHEMA = `${SEARCH_KEY_FUNCTIONS}
   CREATE TRIGGER papers_authors_update AFTER UPDATE OF authors ON papers
     FOR EACH ROW WHEN (OLD.authors IS DISTINCT FROM NEW.authors)
     EXECUTE FUNCTION paperboy_sync_authors();
+
+  -- A GIN index takes new entries into a pending list, merged into the index when it outgrows
+  -- gin_pending_list_limit (4 MB) or by a vacuum, and every search reads all of it: a few
+  -- milliseconds a lookup when full, and a search makes several. So each statement writing papers
+  -- merges what it added, in one go as an overflow would (after the author triggers, by name).
+  -- As the indexes' owner, which the merge requires; it only speeds searches up, so a role that
+  -- may not do it still writes.
+  CREATE FUNCTION paperboy_merge_pending_entries() RETURNS trigger LANGUAGE plpgsql
+  SECURITY DEFINER SET search_path FROM CURRENT AS $$
+  BEGIN
+    PERFORM gin_clean_pending_list('papers_search'::regclass);
+    PERFORM gin_clean_pending_list('paper_authors_search'::regclass);
+    RETURN NULL;
+  EXCEPTION WHEN insufficient_privilege THEN
+    RETURN NULL;
+  END
+  $$;
+  CREATE TRIGGER papers_search_merge AFTER INSERT OR UPDATE ON papers
+    FOR EACH STATEMENT EXECUTE FUNCTION paperboy_merge_pending_entries();
 
   CREATE TABLE follows (
     workspace_id text COLLATE "C" NOT NULL,
