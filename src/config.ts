@@ -209,6 +209,14 @@ export function loadConfig(env: Environment = process.env, role: Role = 'all'): 
   return result.data;
 }
 
+/**
+ * The process's environment as it is, unvalidated: for `npm run doctor`, which reports on settings
+ * that do not validate, and for finding every secret to redact. Nothing else reads it.
+ */
+export function processEnvironment(): Environment {
+  return process.env;
+}
+
 /** The process's own configuration: what `npm start` runs with. */
 export function loadProcessConfig(role: Role): Config {
   return loadConfig(process.env, role);

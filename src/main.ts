@@ -1,5 +1,5 @@
 import { LogLevel } from '@slack/bolt';
-import { ConfigError, loadProcessConfig, secretsIn, type Role } from './config';
+import { ConfigError, loadProcessConfig, processEnvironment, secretsIn, type Role } from './config';
 import { createLogger } from './logger';
 import { doctor } from './doctor';
 import { StartupError } from './errors';
@@ -16,7 +16,7 @@ const SHUTDOWN_TIMEOUT_MS = 15_000;
 async function main(argv: readonly string[]): Promise<number> {
   // The doctor reads the raw environment, not a Config: it must report on settings that do not
   // validate, and keep checking what does not depend on them.
-  if (argv[0] === 'doctor') return doctor(process.env);
+  if (argv[0] === 'doctor') return doctor(processEnvironment());
   const role = (argv[0] ?? 'all') as Role;
   if (!ROLES.includes(role)) {
     console.error(
@@ -37,7 +37,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const logger = createLogger({
     level: config.LOG_LEVEL as LogLevel,
     format: config.LOG_FORMAT,
-    secrets: secretsIn(process.env),
+    secrets: secretsIn(processEnvironment()),
   });
 
   // Listening before start-up: a signal that arrives while starting still shuts down cleanly.
