@@ -153,12 +153,7 @@ function sqliteReason(error: unknown): string {
     case 'SQLITE_BUSY':
     case 'SQLITE_LOCKED':
       return 'another process keeps it locked; try again, or stop the process that holds it';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EROFS':
-      return 'read-only file system';
     default:
-      return errorMessage(error);
+      return accessReason(error);
   }
 }

@@ -34,16 +34,20 @@ export class SubscriberIndex {
 
   /** Applies every change to members' keywords or modes made since the last catch-up. */
   catchUp(): Promise<void> {
-    this.catchingUp = this.catchingUp.then(async () => {
-      const { revision, subscribers } = await this.store.subscribersChangedSince(this.revision);
-      for (const subscriber of subscribers) {
-        const key = subscriberKey(subscriber);
-        const off = subscriber.mode.kind === 'off';
-        this.index.setKeywords(key, off ? [] : this.compile(subscriber.keywords, key));
-        this.instant.set(key, subscriber.mode.kind === 'instant');
-      }
-      this.revision = revision;
-    });
+    // Chained on the last catch-up whatever its outcome: one failed read (the database briefly
+    // away) must not fail every catch-up after it.
+    this.catchingUp = this.catchingUp
+      .catch(() => undefined)
+      .then(async () => {
+        const { revision, subscribers } = await this.store.subscribersChangedSince(this.revision);
+        for (const subscriber of subscribers) {
+          const key = subscriberKey(subscriber);
+          const off = subscriber.mode.kind === 'off';
+          this.index.setKeywords(key, off ? [] : this.compile(subscriber.keywords, key));
+          this.instant.set(key, subscriber.mode.kind === 'instant');
+        }
+        this.revision = revision;
+      });
     return this.catchingUp;
   }
 

@@ -65,4 +65,20 @@ describe('SubscriberIndex: every member’s keywords, kept in step with the stor
     ]);
     expect(lines.join('\n')).toContain('skipping the keyword "x" of T1/U_ADA');
   });
+
+  it('recovers from a failed read of the changes: the next match catches up', async () => {
+    let failNext = true;
+    const flaky = {
+      subscribersChangedSince: async (revision: number) => {
+        if (failNext) {
+          failNext = false;
+          throw new Error('the database is away');
+        }
+        return store.subscribersChangedSince(revision);
+      },
+    };
+    const index = new SubscriberIndex(flaky, captureLogger().logger);
+    await expect(index.match([mamba])).rejects.toThrow('the database is away');
+    expect((await index.match([mamba])).map((hit) => hit.userId)).toContain(BOB.userId);
+  });
 });
