@@ -39,6 +39,29 @@ export interface SlackEmulatorOptions {
    * signatures against its own).
    */
   now?: () => Date;
+  /**
+   * The app's unfurl domains (`manifest.yml`): links to them, or to their subdomains, in a message
+   * `postAsUser` posts reach the app as a `link_shared` event. Default arxiv.org, huggingface.co,
+   * hf.co.
+   */
+  unfurlDomains?: readonly string[];
+}
+
+/** A member's message as `postAsUser` posts it, typed in Slack's message box. */
+export interface UserMessageInput {
+  userId: string;
+  channel: string;
+  /** As typed: Slack's client escapes `&`, `<` and `>` and wraps bare links in `<…>`. */
+  text: string;
+  /** A reply in this message's thread. */
+  threadTs?: string;
+}
+
+/** What `postAsUser` did: the message as stored, and the app's answers to the events it sent. */
+export interface UserMessageResult {
+  message: PostedMessage;
+  /** The `message` event's answer, then the `link_shared` one's when the text has app links. */
+  responses: AppResponse[];
 }
 
 /** A message as the channel currently shows it (updates applied). */
@@ -350,6 +373,7 @@ const MAX_MODAL_STACK = 3;
 const MAX_VIEW_BYTES = 250_000;
 const DEFAULT_TIME_ZONE = 'Europe/Berlin';
 /** `conversations.members` pages: 100 by default, at most 1000. */
+const DEFAULT_UNFURL_DOMAINS = ['arxiv.org', 'huggingface.co', 'hf.co'];
 const DEFAULT_MEMBERS_LIMIT = 100;
 const MAX_MEMBERS_LIMIT = 1000;
 
@@ -385,6 +409,19 @@ const str = (value: unknown): string | undefined =>
       : undefined;
 const flag = (value: unknown): boolean => value === true || value === 'true' || value === '1';
 const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
+
+/** `&lt;` `&gt;` `&amp;` back to characters (the ampersand last, so `&amp;lt;` stays `&lt;`). */
+const decodeEntities = (text: string): string =>
+  text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+/**
+ * A message as Slack's client sends what was typed: `&`, `<` and `>` escaped (so typed text can
+ * mention or link nothing by itself) and bare http(s) links wrapped in `<…>`.
+ */
+function clientFormatted(typed: string): string {
+  const escaped = typed.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return escaped.replace(/\bhttps?:\/\/[^\s<>]+[^\s<>.,;:!?)\]'"]/g, (url) => `<${url}>`);
+}
 
 function tryJson(text: string): unknown {
   try {
@@ -636,6 +673,8 @@ export class SlackEmulator extends EventEmitter {
   private responsePosts: Array<{ id: string; body: Record<string, unknown> }> = [];
   private ephemeralLog: EphemeralMessage[] = [];
   private unfurlLog: Unfurl[] = [];
+  /** The message each `link_shared` event's `unfurl_id` stands for. */
+  private unfurlTargets = new Map<string, { channel: string; ts: string }>();
   private viewLog: Array<{ userId: string; view: Record<string, unknown> }> = [];
   private faults = new Map<string, Fault[]>();
   private chaos: ActiveChaos | undefined;
@@ -816,9 +855,22 @@ export class SlackEmulator extends EventEmitter {
     }
   }
 
-  /** `message` on each successful `chat.postMessage`, `update` with the message after each update. */
-  override on(event: 'message' | 'update', listener: (message: PostedMessage) => void): this {
+  /**
+   * `message` on each message posted (by the app, or by a member with `postAsUser`), `update` with
+   * the message after each update; `change` (no argument) after anything that may change what a
+   * member sees: every Web API call, response_url post, slash command answer, modal submission and
+   * member's message.
+   */
+  override on(event: 'message' | 'update', listener: (message: PostedMessage) => void): this;
+  override on(event: 'change', listener: () => void): this;
+  override on(event: string, listener: (message: PostedMessage) => void): this {
     return super.on(event, listener);
+  }
+
+  override off(event: 'message' | 'update', listener: (message: PostedMessage) => void): this;
+  override off(event: 'change', listener: () => void): this;
+  override off(event: string, listener: (message: PostedMessage) => void): this {
+    return super.off(event, listener);
   }
 
   override once(event: 'message' | 'update', listener: (message: PostedMessage) => void): this {
@@ -874,6 +926,7 @@ export class SlackEmulator extends EventEmitter {
     this.responsePosts = [];
     this.ephemeralLog = [];
     this.unfurlLog = [];
+    this.unfurlTargets = new Map();
     this.viewLog = [];
     this.faults = new Map();
     this.buckets = new Map();
@@ -924,6 +977,7 @@ export class SlackEmulator extends EventEmitter {
     const fields = this.slashCommandFields(input);
     const response = await this.signedPost(new URLSearchParams(fields).toString(), FORM);
     const ackError = response.status === 200 ? this.showAck(fields, response.json) : undefined;
+    this.emit('change');
     return ackError ? { ...response, ackError } : response;
   }
 
@@ -951,7 +1005,9 @@ export class SlackEmulator extends EventEmitter {
     const response = await this.signedPost(form.toString(), FORM);
     if (response.status !== 200) return response;
     const answer = response.body.trim() === '' ? {} : response.json;
-    return { ...response, ...this.applySubmission(input, answer) };
+    const outcome = this.applySubmission(input, answer);
+    this.emit('change');
+    return { ...response, ...outcome };
   }
 
   /** Sends an Events API `event_callback`; `retryNum` adds Slack's retry headers. */
@@ -968,6 +1024,130 @@ export class SlackEmulator extends EventEmitter {
       'application/json',
       { headers },
     );
+  }
+
+  // ---- What members do in Slack's client ----
+
+  /**
+   * Posts a member's message like Slack's client: the text formatted as the client sends it, the
+   * message stored in the conversation (a thread reply when `threadTs`), then sent to the app as a
+   * `message` event and, when it links to the app's unfurl domains, a `link_shared` event whose
+   * unfurls attach to it.
+   */
+  async postAsUser(input: UserMessageInput): Promise<UserMessageResult> {
+    const text = clientFormatted(input.text);
+    const message: PostedMessage = {
+      channel: input.channel,
+      ts: this.nextTs(),
+      text,
+      ...(input.threadTs ? { threadTs: input.threadTs } : {}),
+      user: input.userId,
+      edits: 0,
+    };
+    this.store.push(message);
+    this.emit('message', { ...message });
+    this.emit('change');
+    const parent = input.threadTs ? this.find(input.channel, input.threadTs) : undefined;
+    const responses = [
+      await this.sendEvent({
+        type: 'message',
+        channel: input.channel,
+        channel_type: input.channel.startsWith('D') ? 'im' : 'channel',
+        user: input.userId,
+        text,
+        ts: message.ts,
+        team: this.teamId,
+        ...(input.threadTs ? { thread_ts: input.threadTs } : {}),
+        ...(parent?.user ? { parent_user_id: parent.user } : {}),
+      }),
+    ];
+    const links = this.appLinks(text);
+    if (links.length > 0) {
+      const unfurlId = `${input.channel}.${message.ts}.${hex(4)}`;
+      this.unfurlTargets.set(unfurlId, { channel: input.channel, ts: message.ts });
+      responses.push(
+        await this.sendEvent({
+          type: 'link_shared',
+          channel: input.channel,
+          is_bot_user_member: true,
+          user: input.userId,
+          message_ts: message.ts,
+          ...(input.threadTs ? { thread_ts: input.threadTs } : {}),
+          unfurl_id: unfurlId,
+          source: 'conversations_history',
+          links,
+        }),
+      );
+    }
+    return { message: { ...message }, responses };
+  }
+
+  /**
+   * Opens the member's Home tab: an `app_home_opened` event, carrying the view last published for
+   * them, as Slack sends it each time the tab is opened.
+   */
+  openHome(userId: string): Promise<AppResponse> {
+    const view = this.homeViews.get(userId);
+    return this.sendEvent({
+      type: 'app_home_opened',
+      user: userId,
+      channel: `D${userId}`,
+      tab: 'home',
+      ...(view ? { view } : {}),
+    });
+  }
+
+  /**
+   * Closes the member's top modal like its Close button: the one under it shows again. With
+   * `notify_on_close`, the app gets a `view_closed` payload. Throws when `viewId` is not their top
+   * modal.
+   */
+  async closeModal(userId: string, viewId: string): Promise<AppResponse | undefined> {
+    const stack = this.modalStacks.get(userId) ?? [];
+    const view = stack.at(-1);
+    if (!view || view.id !== viewId) {
+      throw new Error(`SlackEmulator: ${viewId} is not the modal ${userId} sees`);
+    }
+    stack.pop();
+    this.emit('change');
+    if (view.notify_on_close !== true) return undefined;
+    const payload = {
+      type: 'view_closed',
+      ...this.interactionParties(userId, this.teamId),
+      view,
+      is_cleared: false,
+    };
+    return this.signedPost(
+      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+      FORM,
+    );
+  }
+
+  /**
+   * The unfurls attached to a message, by URL, the latest `chat.unfurl` for a URL winning (each
+   * replaces the cards it sent before).
+   */
+  unfurlsOf(channel: string, ts: string): Record<string, unknown> {
+    const attached = this.unfurlLog.filter((u) => u.channel === channel && u.ts === ts);
+    return Object.assign({}, ...attached.map((u) => u.unfurls)) as Record<string, unknown>;
+  }
+
+  /** The links in a message's text that Slack would send the app, with their domains. */
+  private appLinks(text: string): Array<{ domain: string; url: string }> {
+    const domains = this.options.unfurlDomains ?? DEFAULT_UNFURL_DOMAINS;
+    const links: Array<{ domain: string; url: string }> = [];
+    for (const [, target] of text.matchAll(/<(https?:\/\/[^|>]+)(?:\|[^>]*)?>/g)) {
+      const url = decodeEntities(target!);
+      let host: string;
+      try {
+        host = new URL(url).hostname;
+      } catch {
+        continue;
+      }
+      const domain = domains.find((d) => host === d || host.endsWith(`.${d}`));
+      if (domain && !links.some((link) => link.url === url)) links.push({ domain: host, url });
+    }
+    return links;
   }
 
   // ---- Socket Mode: the same requests as envelopes over the app's WebSocket ----
@@ -1443,6 +1623,7 @@ export class SlackEmulator extends EventEmitter {
         ? fail('invalid_json')
         : this.dispatch(method, args, bearer ?? str(bodyToken)));
     this.callLog.push({ method, args, status: reply.status, response: reply.body, at });
+    this.emit('change');
     // A slow answer: the call took effect above; its caller hears of it only now.
     if (fate === 'slow') await this.sleep(slowMs);
     if (fault?.dropResponse) {
@@ -1747,7 +1928,7 @@ export class SlackEmulator extends EventEmitter {
       if (!unfurlId || (source !== 'composer' && source !== 'conversations_history')) {
         return fail('invalid_arguments');
       }
-      Object.assign(target, { unfurlId, source });
+      Object.assign(target, { unfurlId, source, ...this.unfurlTargets.get(unfurlId) });
     } else {
       const channel = str(args.channel);
       const ts = str(args.ts);
@@ -1878,6 +2059,7 @@ export class SlackEmulator extends EventEmitter {
     const invalid = this.checkContent(body, false);
     if (invalid) return send(res, invalid);
     if (target) this.applyResponse(target, body);
+    this.emit('change');
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end('ok');
   }
