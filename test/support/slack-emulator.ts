@@ -419,8 +419,14 @@ const decodeEntities = (text: string): string =>
  * mention or link nothing by itself) and bare http(s) links wrapped in `<…>`.
  */
 function clientFormatted(typed: string): string {
-  const escaped = typed.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return escaped.replace(/\bhttps?:\/\/[^\s<>]+[^\s<>.,;:!?)\]'"]/g, (url) => `<${url}>`);
+  const escape = (text: string) =>
+    text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  // Links are found in the text as typed, so that a `<`, `>` or `&` next to one is escaped whole
+  // instead of ending up half inside the link (`<https://…&gt>;`).
+  return typed
+    .split(/(\bhttps?:\/\/[^\s<>]+[^\s<>.,;:!?)\]'"])/)
+    .map((part, i) => (i % 2 === 1 ? `<${escape(part)}>` : escape(part)))
+    .join('');
 }
 
 function tryJson(text: string): unknown {
@@ -1145,7 +1151,7 @@ export class SlackEmulator extends EventEmitter {
         continue;
       }
       const domain = domains.find((d) => host === d || host.endsWith(`.${d}`));
-      if (domain && !links.some((link) => link.url === url)) links.push({ domain: host, url });
+      if (domain && !links.some((link) => link.url === url)) links.push({ domain, url });
     }
     return links;
   }
