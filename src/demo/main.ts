@@ -1,25 +1,24 @@
 /**
  * `npm run demo`: Paperboy's main job end to end with no Slack workspace and no internet. The
  * recorded Hugging Face feed is served over local HTTP, the real app and workers run against the
- * built-in Slack emulator, and every card is printed here as it is posted, followed by a vote
- * round-trip. `--exit` stops after that instead of running until Ctrl-C.
+ * built-in Slack emulator, every card is printed here as it is posted, followed by a vote
+ * round-trip, a few `/papers` answers and a keyword alert, and a local web page shows the whole
+ * workspace as a small Slack you can click.
+ *
+ * Flags: `--exit` stops after the walkthrough instead of running until Ctrl-C; `--live` polls the
+ * real Hugging Face feed instead of the recorded day (needs the network); `--port N` serves the
+ * page on N (default 3000, or any free port when 3000 is taken).
  */
-import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { LogLevel } from '@slack/bolt';
-import { FeedServer, loadHfFixture } from '../../test/support/feed-server';
+import { loadHfFixture } from '../../test/support/feed-server';
 import { renderMessage } from '../../test/support/render-text';
-import { SlackEmulator, type PostedMessage } from '../../test/support/slack-emulator';
+import { type PostedMessage } from '../../test/support/slack-emulator';
 import { upvoteLabelOf } from '../../test/support/cards';
-import { ConfigError, loadConfig, loadDemoConfig } from '../config';
+import { ConfigError, loadDemoConfig } from '../config';
 import { createLogger } from '../logger';
-import { startPaperboy } from '../paperboy';
-import { purgeKeys } from '../queue/connection';
 import { ensureRedis, RedisUnavailableError } from './local-redis';
+import { DEMO_CHANNEL as CHANNEL, startDemo, type RunningDemo } from './workspace';
 
-const CHANNEL = 'C0PAPERS';
 const VOTERS = [
   { id: 'U0ALICE', name: 'Alice' },
   { id: 'U0BOB', name: 'Bob' },
@@ -55,8 +54,39 @@ const onSignal = () => {
   void stop().then(() => process.exit(0));
 };
 
+/** Resolves with what `probe` finds, asking every 50 ms for up to a minute. */
+async function settle<T>(probe: () => Promise<T | undefined | false>): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const found = await probe();
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error('the first poll did not finish within a minute');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The demo's flags; a wrong one is a friendly error, not a surprise. */
+function parseFlags(argv: readonly string[]): { exit: boolean; live: boolean; port?: number } {
+  const flags: { exit: boolean; live: boolean; port?: number } = { exit: false, live: false };
+  for (let i = 0; i < argv.length; i += 1) {
+    const flag = argv[i];
+    if (flag === '--exit') flags.exit = true;
+    else if (flag === '--live') flags.live = true;
+    else if (flag === '--port') {
+      const port = Number(argv[(i += 1)]);
+      if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+        throw new ConfigError(['--port needs a port number, e.g. --port 8080']);
+      }
+      flags.port = port;
+    } else {
+      throw new ConfigError([`unknown flag ${flag}; the demo takes --exit, --live and --port N`]);
+    }
+  }
+  return flags;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
-  const exitWhenDone = argv.includes('--exit');
+  const flags = parseFlags(argv);
   const settings = loadDemoConfig();
   const logger = createLogger({
     level: (settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL) as LogLevel,
@@ -71,75 +101,80 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const redis = await ensureRedis(settings.REDIS_URL);
   cleanups.push(() => redis.stop());
-  const fixture = loadHfFixture();
-  const today = new Date().toISOString().slice(0, 10);
-  const feed = await FeedServer.start({ dailyByDate: { [today]: fixture } });
-  cleanups.push(() => feed.close());
-  const slack = await SlackEmulator.start();
-  cleanups.push(() => slack.close());
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-demo-'));
-  cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  let posted = 0;
+  let lastPostAt = 0;
+  const recorded = flags.live ? undefined : loadHfFixture();
+  const demo = await startDemo({
+    redisUrl: redis.url,
+    logger,
+    ...(recorded ? { feeds: 'recorded', recordedPapers: recorded } : { feeds: 'live' }),
+    webPort: flags.port ?? 3000,
+    anyPortIfTaken: flags.port === undefined,
+  });
+  cleanups.push(() => demo.stop());
+  const { slack, feed, paperboy } = demo;
+  // Cards posted before this line ran are printed first, so none is missed or printed twice.
+  const printNewCards = () => {
+    const cards = slack
+      .messages(CHANNEL)
+      .filter((m) => m.user === slack.botUserId && m.threadTs === undefined);
+    for (const card of cards.slice(posted)) printCard(card, (posted += 1));
+    if (cards.length > 0) lastPostAt = Date.now();
+  };
 
   say(bold('Paperboy demo'));
   say(
     `  Redis          ${redis.url} (${redis.origin === 'started' ? 'started for the demo' : 'already running'})`,
   );
-  say(`  Hugging Face   ${feed.hfApiUrl} (the recorded feed: ${fixture.length} papers)`);
-  say(`  Slack          ${slack.apiUrl} (local emulator; channel #papers is ${CHANNEL})`);
-  say(`  Database       ${path.join(dataDir, 'paperboy.db')}`);
-  say();
-
-  const config = loadConfig({
-    SLACK_BOT_TOKEN: slack.token,
-    SLACK_SIGNING_SECRET: slack.signingSecret,
-    SLACK_API_URL: slack.apiUrl,
-    REDIS_URL: redis.url,
-    DATABASE_URL: path.join(dataDir, 'paperboy.db'),
-    HF_API_URL: feed.hfApiUrl,
-    ANNOUNCE_CHANNELS: CHANNEL,
-    POLL_EVERY: '15m',
-  });
-
-  let posted = 0;
-  let lastPostAt = 0;
-  slack.on('message', (message) => {
-    if (message.channel !== CHANNEL) return;
-    posted += 1;
-    lastPostAt = Date.now();
-    printCard(message, posted);
-  });
-
-  const queuePrefix = `{paperboy-demo-${randomUUID().slice(0, 8)}}`;
-  cleanups.push(() => purgeKeys(redis.url, queuePrefix));
-  const paperboy = await startPaperboy({
-    // The demo's ports are its own business: no operations endpoints taking 9090.
-    config: { ...config, PORT: 0, OPS_PORT: 'off' },
-    role: 'all',
-    logger,
-    queuePrefix,
-    // The recorded feed is served locally: Hugging Face's limits are not at stake.
-    hfMinIntervalMs: 0,
-    // Nor Slack's: the local emulator limits no channel, and the demo's 50 cards would take a
-    // minute at one per second.
-    channelPacing: 'off',
-  });
-  slack.setAppUrl(`http://127.0.0.1:${paperboy.port}`);
-
-  cleanups.push(() => paperboy.stop(10_000));
-
-  await slack.waitFor(() => posted >= fixture.length, { timeoutMs: 60_000 });
-  // The Hugging Face poll, not the arXiv one (which finds no followed category and ends at once).
-  const poll = (await paperboy.queues.pollFeed.getCompleted()).find(
-    (job) => job.data.feed === 'hf',
+  say(
+    feed
+      ? `  Hugging Face   ${feed.hfApiUrl} (the recorded feed: ${recorded?.length ?? 0} papers)`
+      : '  Hugging Face   the live Daily Papers feed',
   );
-  const pollStartedAt = poll?.processedOn ?? lastPostAt;
+  say(`  Slack          ${slack.apiUrl} (local emulator; channel #papers is ${CHANNEL})`);
+  say(`  Database       ${demo.databaseFile}`);
+  say(bold(`  Open ${demo.web.url} to see the workspace as a small Slack you can click.`));
+  say();
+  printNewCards();
+  slack.on('message', printNewCards);
+
+  // The Hugging Face poll, not the arXiv one (which finds no followed category and ends at once),
+  // and then every card it queued.
+  const poll = await settle(async () =>
+    (await paperboy.queues.pollFeed.getCompleted()).find((job) => job.data.feed === 'hf'),
+  );
+  await settle(async () => {
+    const left = await paperboy.queues.announce.getJobCountByTypes('waiting', 'active', 'delayed');
+    return left === 0;
+  });
+  const pollStartedAt = poll.processedOn ?? lastPostAt;
   say(
     bold(
       `${posted} cards posted in #papers, ${lastPostAt - pollStartedAt} ms from the poll's start to the last card.`,
     ),
   );
   say();
+  if (recorded && posted > 0) await walkthrough(demo);
+  say(dim(`Peak memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB.`));
 
+  if (flags.exit) {
+    await stop();
+    return 0;
+  }
+  say(
+    bold(
+      `Paperboy keeps running: open ${demo.web.url} to click around as Alice, Bob or Carol (polling every 15m). Ctrl-C to stop.`,
+    ),
+  );
+  return new Promise<number>(() => undefined);
+}
+
+/**
+ * The recorded day's walkthrough: votes on the first card, a few `/papers` answers, and Alice's
+ * keyword alert after the next poll.
+ */
+async function walkthrough({ slack, paperboy }: RunningDemo): Promise<void> {
   const first = slack.messages(CHANNEL)[0]!;
   const paperId = String(first.metadata?.event_payload['paper_id']);
   say(bold(`Votes on card 1 (${paperId}):`));
@@ -178,7 +213,6 @@ async function main(argv: readonly string[]): Promise<number> {
   // A keyword alert: Alice subscribes, and the next poll DMs her the recent papers that match,
   // linking to their threads in #papers (she is a member) rather than repeating the cards.
   const alice = VOTERS[0]!;
-  slack.setChannelMembers(CHANNEL, [...VOTERS.map((voter) => voter.id), slack.botUserId]);
   await ask('subscribe "speculative decoding" tokeniz*', alice.id);
   await paperboy.queues.pollNow('hf');
   const alert = await slack.waitFor(
@@ -188,16 +222,6 @@ async function main(argv: readonly string[]): Promise<number> {
   say(bold(`After the next poll, ${alice.name} gets a DM from Paperboy:`));
   say(renderMessage(alert, { width: WIDTH }));
   say();
-  say(dim(`Peak memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB.`));
-
-  if (exitWhenDone) {
-    await stop();
-    return 0;
-  }
-  say(
-    `Paperboy keeps running (polling every 15m, Slack requests at http://127.0.0.1:${paperboy.port}/slack/events). Ctrl-C to stop.`,
-  );
-  return new Promise<number>(() => undefined);
 }
 
 main(process.argv.slice(2)).then(

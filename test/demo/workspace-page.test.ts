@@ -1,0 +1,165 @@
+/**
+ * The local workspace page in a real browser (Debian's Chromium, driven by Playwright): what a
+ * member sees and does there reaches the real app and workers as Slack would send it.
+ */
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchChromium } from '../../src/demo/web/browser';
+import { startDemo, utcDay, type RunningDemo } from '../../src/demo/workspace';
+import { loadHfFixture } from '../support/feed-server';
+import { captureLogger, TEST_REDIS_URL } from '../support/harness';
+
+interface HfItem {
+  paper: { id: string; title: string; summary: string };
+}
+
+const RECORDED = loadHfFixture() as HfItem[];
+const FIRST = RECORDED[0]!;
+const SECOND = RECORDED[1]!;
+const HOSTILE_TITLE =
+  'Attention <script>window.__pwned = 1</script> & <img src=x onerror="window.__pwned = 2">';
+/** A paper whose title and abstract try to run script in the page and ping the channel. */
+const HOSTILE: HfItem = {
+  ...RECORDED[2]!,
+  paper: {
+    ...RECORDED[2]!.paper,
+    title: HOSTILE_TITLE,
+    summary: '<!channel> "><svg onload="window.__pwned = 3"> *bold* <javascript:alert(1)|click>',
+  },
+};
+
+/** The block of a paper card that holds its title. */
+const TITLE = '[data-block-id="paper_title"]';
+
+jest.setTimeout(60_000);
+
+describe('the local workspace page, in Chromium', () => {
+  let demo: RunningDemo;
+  let browser: Browser;
+  let page: Page;
+  const { logger } = captureLogger();
+
+  beforeAll(async () => {
+    // Today's feed starts empty, so the page is open before the first card arrives.
+    [demo, browser] = await Promise.all([
+      startDemo({ redisUrl: TEST_REDIS_URL, logger, recordedPapers: [] }),
+      launchChromium(),
+    ]);
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${demo.web.url}#member=U0ALICE&place=C0PAPERS`);
+    await page.getByText('No messages yet.').waitFor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.stop();
+  });
+
+  const card = (title: string) => page.locator('#main .message', { hasText: title });
+  /** A card's title, as the member reads it. */
+  const titleOf = (message: Locator) => message.locator(TITLE).innerText();
+
+  /** Types into a message box and sends it with Enter, as a member would. */
+  async function send(box: 'composer-input' | 'thread-composer-input', text: string) {
+    await page.locator(`#${box}`).fill(text);
+    await page.locator(`#${box}`).press('Enter');
+  }
+
+  /** The card's upvote button once it reads exactly `label`. */
+  const upvoteReading = (title: string, label: string) =>
+    card(title).locator('[data-action-id="paper_upvote"]', { hasText: new RegExp(`^${label}$`) });
+
+  it('shows a card arriving in #papers after a poll, without a reload', async () => {
+    demo.feed!.setDaily(utcDay(), [FIRST, SECOND, HOSTILE]);
+    await demo.paperboy.queues.pollNow('hf');
+    await card(FIRST.paper.title).waitFor();
+    expect(await titleOf(card(FIRST.paper.title))).toBe(FIRST.paper.title);
+    await upvoteReading(FIRST.paper.title, '▲ 0').waitFor();
+    await card(SECOND.paper.title).waitFor();
+  });
+
+  it('sends a click on ▲ to the app, and the card shows the new count', async () => {
+    await upvoteReading(FIRST.paper.title, '▲ 0').click();
+    await upvoteReading(FIRST.paper.title, '▲ 1').waitFor();
+    const votes = demo.slack.calls('chat.update').length;
+    expect(votes).toBeGreaterThan(0);
+  });
+
+  it('answers `/papers help` typed in the message box, as a message only Alice sees', async () => {
+    await send('composer-input', '/papers help');
+    const answer = page.locator('#main .message.ephemeral', { hasText: '/papers search' });
+    await answer.waitFor();
+    expect(await answer.innerText()).toContain('Only visible to you');
+    expect(demo.slack.ephemerals('C0PAPERS', 'U0ALICE').length).toBe(1);
+  });
+
+  it('says so when a command is not one Slack knows, without bothering the app', async () => {
+    const before = demo.slack.calls().length;
+    await send('composer-input', '/paper help');
+    await page.getByText('/paper is not a valid command').waitFor();
+    expect(demo.slack.calls().length).toBe(before);
+  });
+
+  it('opens a card’s thread beside the channel; a reply there shows in the card’s 💬 count', async () => {
+    const first = card(FIRST.paper.title);
+    await first.hover();
+    await first.locator('[data-open-thread]').click();
+    const thread = page.locator('#thread-pane');
+    await thread.locator(TITLE, { hasText: FIRST.paper.title }).waitFor();
+    await send('thread-composer-input', 'The ablation in section 4 is *convincing*');
+    await thread
+      .locator('.message', { hasText: 'The ablation in section 4 is convincing' })
+      .waitFor();
+    expect(await thread.locator('.message b', { hasText: 'convincing' }).count()).toBe(1);
+    await first.getByText('💬 1 reply in the thread').waitFor();
+    await first.locator('.reply-bar', { hasText: '1 reply' }).waitFor();
+    await thread.locator('[data-close-thread]').click();
+    await thread.waitFor({ state: 'hidden' });
+  });
+
+  it('unfurls a pasted arXiv link into the paper’s card', async () => {
+    await send('composer-input', `Worth a look: https://arxiv.org/abs/${SECOND.paper.id}`);
+    const message = page.locator('#main .message', { hasText: 'Worth a look' });
+    await message.locator('a', { hasText: `https://arxiv.org/abs/${SECOND.paper.id}` }).waitFor();
+    await message.locator('.unfurls', { hasText: SECOND.paper.title }).waitFor();
+  });
+
+  it('shows each member their own App Home, and Alice’s keyword alert under her DMs', async () => {
+    await send('composer-input', '/papers subscribe tokenizer');
+    await page.locator('#main .message.ephemeral', { hasText: 'Subscribed to' }).waitFor();
+
+    await page.locator('[data-place="app:home"]').click();
+    const home = page.locator('#main .home');
+    await home.getByText('tokenizer').first().waitFor();
+
+    await page.locator('#member').selectOption('U0BOB');
+    await page.locator('#main .home').waitFor();
+    await page.waitForURL(/member=U0BOB/);
+    await home.getByText('Top this week').first().waitFor();
+    expect(await home.getByText('tokenizer', { exact: true }).count()).toBe(0);
+    expect(demo.slack.homeView('U0BOB')).toBeDefined();
+
+    // A poll that finds a paper matching Alice's keyword DMs her; the sidebar shows it unread.
+    const tokenizerPaper = RECORDED.find((item) => /tokenizer/i.test(item.paper.title))!;
+    demo.feed!.setDaily(utcDay(), [FIRST, SECOND, HOSTILE, tokenizerPaper]);
+    await demo.paperboy.queues.pollNow('hf');
+    await page.locator('#member').selectOption('U0ALICE');
+    const dm = page.locator('#sidebar [data-place="app:messages"]');
+    await dm.locator('.badge', { hasText: '1' }).waitFor({ timeout: 15_000 });
+    await dm.click();
+    await page.locator('#main .message', { hasText: tokenizerPaper.paper.title }).waitFor();
+    await dm.locator('.badge').waitFor({ state: 'detached' });
+  });
+
+  it('shows a paper whose title holds <script> and <img onerror> as text, running nothing', async () => {
+    await page.locator('[data-place="C0PAPERS"]').click();
+    const hostile = card(HOSTILE_TITLE);
+    await hostile.waitFor();
+    expect(await titleOf(hostile)).toBe(HOSTILE_TITLE);
+    expect(await page.evaluate('window.__pwned')).toBeUndefined();
+    expect(await page.locator('#main script, #main svg, #main img[src="x"]').count()).toBe(0);
+    expect(await page.locator('#main [onerror], #main [onload]').count()).toBe(0);
+    expect(await page.locator('#main a[href^="javascript"]').count()).toBe(0);
+    // `<!channel>` from a feed is escaped by the app: it shows as text, not as a mention.
+    expect(await page.locator('#main .mention.broadcast').count()).toBe(0);
+  });
+});
