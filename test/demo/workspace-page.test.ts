@@ -150,6 +150,46 @@ describe('the local workspace page, in Chromium', () => {
     await dm.locator('.badge').waitFor({ state: 'detached' });
   });
 
+  it('opens the Add keywords modal from App Home: errors show inline, a good keyword is added', async () => {
+    await page.locator('#sidebar [data-place="app:home"]').click();
+    const home = page.locator('#main .home');
+    await home.locator('button', { hasText: 'Add keywords' }).click();
+    const modal = page.locator('#modal .modal');
+    await modal.locator('h2', { hasText: 'Add keywords' }).waitFor();
+
+    await modal.locator('input[data-action-id]').fill('x');
+    await modal.locator('[data-modal-submit]').click();
+    await modal.locator('.bk-error').waitFor();
+    expect(await modal.locator('.bk-error').innerText()).toMatch(/2/);
+
+    await modal.locator('input[data-action-id]').fill('diffu*');
+    await modal.locator('[data-modal-submit]').click();
+    await modal.waitFor({ state: 'detached' });
+    await home.locator('button', { hasText: 'diffu*' }).waitFor();
+
+    await home.locator('button', { hasText: 'Add keywords' }).click();
+    await modal.waitFor();
+    await modal.locator('button[data-modal-close]', { hasText: 'Cancel' }).click();
+    await modal.waitFor({ state: 'detached' });
+    expect(demo.slack.openModals('U0ALICE')).toHaveLength(0);
+  });
+
+  it('sends a choice in App Home’s alert mode menu as it is made', async () => {
+    const home = page.locator('#main .home');
+    await home.locator('select[data-action-id="alert_mode"]').selectOption('daily');
+    await home.locator('input[type="time"][data-action-id]').waitFor();
+    await home.getByText(/Daily/).first().waitFor();
+  });
+
+  it('opens a thread link from Alice’s alert DM right here, in the thread', async () => {
+    await page.locator('#sidebar [data-place="app:messages"]').click();
+    const link = page.locator('#main a', { hasText: 'open the thread' }).first();
+    await link.click();
+    await page.waitForURL(/place=C0PAPERS&thread=/);
+    await page.locator('#thread-pane .message').first().waitFor();
+    expect(page.context().pages()).toHaveLength(1);
+  });
+
   it('shows a paper whose title holds <script> and <img onerror> as text, running nothing', async () => {
     await page.locator('[data-place="C0PAPERS"]').click();
     const hostile = card(HOSTILE_TITLE);

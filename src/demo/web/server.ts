@@ -365,11 +365,13 @@ function isSameOrigin(req: IncomingMessage): boolean {
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
+  // Read to the end, keeping only what fits: leaving the loop early would destroy the request,
+  // and with it the socket, so that the page would hear of a reset instead of this answer.
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new PageError('That is too long to send.');
-    chunks.push(chunk);
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
   }
+  if (size > MAX_BODY_BYTES) throw new PageError('That is too long to send.');
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
   } catch {

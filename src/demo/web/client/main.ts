@@ -55,7 +55,13 @@ const ui = {
 
 let here: Spot = { member: '', place: DEFAULT_PLACE };
 /** What each pane last drew, so a redraw that changes nothing touches nothing. */
-const drawn = { sidebar: '', main: '', thread: '', modalKey: '' };
+const drawn: { sidebar: string; main: string; thread: string; modalKey: string | null } = {
+  sidebar: '',
+  main: '',
+  thread: '',
+  /** null: redraw the modal whatever the next screen holds. */
+  modalKey: null,
+};
 
 function readLocation(fallbackMember: string): Spot {
   const params = new URLSearchParams(window.location.hash.slice(1));
@@ -240,10 +246,26 @@ async function sendMessage(
   await refresh({ scrollToEnd: true });
 }
 
+/**
+ * The channel message a Slack permalink (`…/archives/C…/p1700000000123456`) points to, when the
+ * channel is one of this workspace's: such links open here, in the message's thread.
+ */
+function messageLinkedBy(href: string): { place: string; thread: string } | undefined {
+  const match = /\/archives\/([A-Z0-9]+)\/p(\d+)(\d{6})$/.exec(new URL(href).pathname);
+  if (!match || !document.querySelector(`#sidebar [data-place="${match[1]}"]`)) return undefined;
+  return { place: match[1]!, thread: `${match[2]}.${match[3]}` };
+}
+
 function wire(): void {
   document.addEventListener('click', (event) => {
     const element = event.target instanceof Element ? event.target : null;
     if (!element) return;
+    const permalink = element.closest<HTMLAnchorElement>('a[href]');
+    const linked = permalink ? messageLinkedBy(permalink.href) : undefined;
+    if (linked) {
+      event.preventDefault();
+      return go({ member: here.member, ...linked });
+    }
     const place = element.closest<HTMLElement>('[data-place]');
     if (place?.dataset.place) return go({ member: here.member, place: place.dataset.place });
     const open = element.closest<HTMLElement>('[data-open-thread]');
@@ -296,7 +318,7 @@ function wire(): void {
         values: modalValues(form),
       }).then(async (answer) => {
         if (!answer.ok) showToast(answer.error);
-        drawn.modalKey = '';
+        drawn.modalKey = null;
         await refresh();
       });
     }
@@ -319,6 +341,13 @@ function wire(): void {
   });
 
   ui.member.addEventListener('change', () => go({ member: ui.member.value, place: here.place }));
+  // A link or an edited address naming another member, place or thread.
+  window.addEventListener('hashchange', () => {
+    const next = readLocation(here.member);
+    if (![...ui.member.options].some((o) => o.value === next.member)) next.member = here.member;
+    ui.member.value = next.member;
+    go(next);
+  });
 
   const events = new EventSource('/api/events');
   events.addEventListener('change', () => void refresh());
