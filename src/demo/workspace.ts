@@ -13,11 +13,11 @@ import { loadConfig } from '../config';
 import type { Logger } from '../logger';
 import { startPaperboy, type RunningPaperboy } from '../paperboy';
 import { purgeKeys } from '../queue/connection';
-import { demoDirectory, type WorkspaceDirectory } from './web/directory';
+import { demoDirectory, PAPERS_CHANNEL_ID, type WorkspaceDirectory } from './web/directory';
 import { startWorkspaceServer, type WorkspaceServer } from './web/server';
 
 /** The channel that follows the Hugging Face feed from the start. */
-export const DEMO_CHANNEL = 'C0PAPERS';
+export const DEMO_CHANNEL = PAPERS_CHANNEL_ID;
 
 export interface DemoOptions {
   redisUrl: string;

@@ -15,6 +15,11 @@ interface HfItem {
 const RECORDED = loadHfFixture() as HfItem[];
 const FIRST = RECORDED[0]!;
 const SECOND = RECORDED[1]!;
+/**
+ * A paper Alice's keyword matches. It is in the first poll, so its card is in #papers before
+ * her alert (from a later poll) links to its thread.
+ */
+const TOKENIZERS = RECORDED.find((item) => /tokenizer/i.test(item.paper.title))!;
 const HOSTILE_TITLE =
   'Attention <script>window.__pwned = 1</script> & <img src=x onerror="window.__pwned = 2">';
 /** A paper whose title and abstract try to run script in the page and ping the channel. */
@@ -69,7 +74,7 @@ describe('the local workspace page, in Chromium', () => {
     card(title).locator('[data-action-id="paper_upvote"]', { hasText: new RegExp(`^${label}$`) });
 
   it('shows a card arriving in #papers after a poll, without a reload', async () => {
-    demo.feed!.setDaily(utcDay(), [FIRST, SECOND, HOSTILE]);
+    demo.feed!.setDaily(utcDay(), [FIRST, SECOND, HOSTILE, TOKENIZERS]);
     await demo.paperboy.queues.pollNow('hf');
     await card(FIRST.paper.title).waitFor();
     expect(await titleOf(card(FIRST.paper.title))).toBe(FIRST.paper.title);
@@ -138,15 +143,13 @@ describe('the local workspace page, in Chromium', () => {
     expect(await home.getByText('tokenizer', { exact: true }).count()).toBe(0);
     expect(demo.slack.homeView('U0BOB')).toBeDefined();
 
-    // A poll that finds a paper matching Alice's keyword DMs her; the sidebar shows it unread.
-    const tokenizerPaper = RECORDED.find((item) => /tokenizer/i.test(item.paper.title))!;
-    demo.feed!.setDaily(utcDay(), [FIRST, SECOND, HOSTILE, tokenizerPaper]);
+    // The next poll finds a paper matching Alice's keyword and DMs her; the sidebar shows it unread.
     await demo.paperboy.queues.pollNow('hf');
     await page.locator('#member').selectOption('U0ALICE');
     const dm = page.locator('#sidebar [data-place="app:messages"]');
     await dm.locator('.badge', { hasText: '1' }).waitFor({ timeout: 15_000 });
     await dm.click();
-    await page.locator('#main .message', { hasText: tokenizerPaper.paper.title }).waitFor();
+    await page.locator('#main .message', { hasText: TOKENIZERS.paper.title }).waitFor();
     await dm.locator('.badge').waitFor({ state: 'detached' });
   });
 

@@ -20,6 +20,9 @@ export interface WorkspaceDirectory {
   channels: readonly WorkspaceChannel[];
 }
 
+/** #papers: the channel that follows the Hugging Face feed from the start, and opens first. */
+export const PAPERS_CHANNEL_ID = 'C0PAPERS';
+
 /** The demo's workspace: three researchers, the channel Paperboy posts to, and a quiet one. */
 export function demoDirectory(appUserId: string): WorkspaceDirectory {
   return {
@@ -31,7 +34,11 @@ export function demoDirectory(appUserId: string): WorkspaceDirectory {
       { id: 'U0CAROL', name: 'Carol', title: 'Research engineer' },
     ],
     channels: [
-      { id: 'C0PAPERS', name: 'papers', topic: "New papers from Hugging Face's Daily Papers" },
+      {
+        id: PAPERS_CHANNEL_ID,
+        name: 'papers',
+        topic: "New papers from Hugging Face's Daily Papers",
+      },
       { id: 'C0GENERAL', name: 'general', topic: 'Lab announcements and chatter' },
     ],
   };

@@ -131,7 +131,11 @@ export async function startWorkspaceServer(
   };
 
   const routes: Record<string, (body: unknown, url: URL) => Promise<unknown> | unknown> = {
-    'GET /api/workspace': () => ({ teamName: directory.teamName, members: directory.members }),
+    'GET /api/workspace': () => ({
+      teamName: directory.teamName,
+      members: directory.members,
+      firstPlace: directory.channels[0]?.id ?? 'app:home',
+    }),
     'GET /api/screen': (_body, url) => {
       const member = memberOf(url.searchParams.get('member') ?? '');
       const place = placeOf(url.searchParams.get('place') ?? '');

@@ -16,6 +16,8 @@ interface Screen {
 
 interface Workspace {
   teamName: string;
+  /** Where the page opens when the address names no place. */
+  firstPlace: string;
   members: Array<{ id: string; name: string; title: string }>;
 }
 
@@ -27,8 +29,6 @@ interface Spot {
 }
 
 type Answer = { ok: true } | { ok: false; error: string };
-
-const DEFAULT_PLACE = 'C0PAPERS';
 
 const byId = <T extends HTMLElement>(id: string): T => {
   const element = document.getElementById(id);
@@ -53,7 +53,8 @@ const ui = {
   toast: byId('toast'),
 };
 
-let here: Spot = { member: '', place: DEFAULT_PLACE };
+let here: Spot = { member: '', place: '' };
+let firstPlace = '';
 /** What each pane last drew, so a redraw that changes nothing touches nothing. */
 const drawn: { sidebar: string; main: string; thread: string; modalKey: string | null } = {
   sidebar: '',
@@ -68,7 +69,7 @@ function readLocation(fallbackMember: string): Spot {
   const thread = params.get('thread');
   return {
     member: params.get('member') || fallbackMember,
-    place: params.get('place') || DEFAULT_PLACE,
+    place: params.get('place') || firstPlace,
     ...(thread ? { thread } : {}),
   };
 }
@@ -362,6 +363,7 @@ async function start(): Promise<void> {
     option.textContent = `${member.name} (${member.title})`;
     ui.member.append(option);
   }
+  firstPlace = workspace.firstPlace;
   const first = workspace.members[0]?.id ?? '';
   here = readLocation(first);
   if (!workspace.members.some((m) => m.id === here.member)) here.member = first;
