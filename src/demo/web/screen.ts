@@ -23,6 +23,9 @@ import {
 } from './directory';
 import { escapeHtml } from './html';
 import { mrkdwnToHtml } from './mrkdwn-html';
+import type { Screen } from './page-types';
+
+export type { Screen };
 
 /** The parts of the Slack emulator's state a screen is drawn from. */
 export interface SlackState {
@@ -62,20 +65,6 @@ export interface ScreenInput {
   unread(conversation: string): number;
   /** The errors the app answered a modal's last submission with, by input block. */
   modalErrors(viewId: string): Record<string, string> | undefined;
-}
-
-export interface Screen {
-  title: string;
-  sidebar: string;
-  main: string;
-  /** Empty when no thread is open. */
-  thread: string;
-  /** Empty when the member has no modal open. */
-  modal: string;
-  /** Changes only when the modal itself does, so that a redraw never wipes what is typed in it. */
-  modalKey: string;
-  /** The message box's placeholder; null where there is no message box (the Home tab). */
-  composer: string | null;
 }
 
 /** A message or an ephemeral one, as a conversation shows it. */

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { SlackEmulator, AppResponse } from '../../../test/support/slack-emulator';
 import type { Logger } from '../../logger';
 import type { WorkspaceDirectory, WorkspaceMember } from './directory';
+import type { WorkspaceSummary } from './page-types';
 import { conversationOf, parsePlace, renderScreen, type Place } from './screen';
 
 export interface WorkspaceServerOptions {
@@ -131,7 +132,7 @@ export async function startWorkspaceServer(
   };
 
   const routes: Record<string, (body: unknown, url: URL) => Promise<unknown> | unknown> = {
-    'GET /api/workspace': () => ({
+    'GET /api/workspace': (): WorkspaceSummary => ({
       teamName: directory.teamName,
       members: directory.members,
       firstPlace: directory.channels[0]?.id ?? 'app:home',

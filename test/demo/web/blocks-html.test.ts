@@ -11,6 +11,7 @@ import { ACTION_IDS, BLOCK_IDS } from '../../../src/slack/blocks/ids';
 import { paperCard } from '../../../src/slack/blocks/paper-card';
 import { paperUnfurl } from '../../../src/slack/blocks/unfurl';
 import { fixturePapers, minimalPaper } from '../../support/papers';
+import { visibleText } from '../../support/html-text';
 
 const USERS: Record<string, string> = { U1: 'Ada Lovelace' };
 const CHANNELS: Record<string, string> = { C1: 'papers' };
@@ -20,18 +21,6 @@ const ctx: RenderContext = {
 
 const render = (blocks: unknown, context: RenderContext = ctx): string =>
   blocksToHtml(blocks, context);
-
-/** What a reader sees: tags dropped, entities decoded. */
-function visibleText(markup: string): string {
-  return markup
-    .replace(/<br>/g, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&');
-}
 
 const unescape = (value: string): string =>
   value

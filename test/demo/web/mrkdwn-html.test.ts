@@ -6,24 +6,13 @@ import {
   type NameLookup,
 } from '../../../src/demo/web/mrkdwn-html';
 import { escapeMrkdwn, mrkdwnLink } from '../../../src/slack/mrkdwn';
+import { visibleText } from '../../support/html-text';
 
 const USERS: Record<string, string> = { U1: 'Ada Lovelace', U2: 'Grace "G" <Hopper>' };
 const CHANNELS: Record<string, string> = { C1: 'papers', C2: 'ml-<reading>' };
 const names: NameLookup = { user: (id) => USERS[id], channel: (id) => CHANNELS[id] };
 
 const html = (text: string): string => mrkdwnToHtml(text, names);
-
-/** What a reader sees: tags dropped, entities decoded. */
-function visibleText(markup: string): string {
-  return markup
-    .replace(/<br>/g, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&');
-}
 
 const TAGS = new Set(['b', 'i', 's', 'code', 'pre', 'blockquote', 'br', 'a', 'span']);
 const ATTRIBUTES = new Set(['class', 'href', 'target', 'rel']);

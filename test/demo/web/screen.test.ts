@@ -21,6 +21,7 @@ import {
   type SlackState,
 } from '../../../src/demo/web/screen';
 import { SlackEmulator, type SlackView } from '../../support/slack-emulator';
+import { visibleText } from '../../support/html-text';
 
 let slack: SlackEmulator;
 let app: http.Server;
@@ -125,16 +126,6 @@ function articles(html: string): Map<string, string> {
   }
   return found;
 }
-
-/** What a reader sees: tags dropped, entities decoded. */
-const visibleText = (html: string): string =>
-  html
-    .replace(/<[^>]*>/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&');
 
 describe('parsePlace and conversationOf', () => {
   it('names channels by id and the app by its two tabs', () => {

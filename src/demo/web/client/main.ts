@@ -4,22 +4,7 @@
  * the app as Slack would. Where the member is lives in the URL's hash, so a reload stays put.
  */
 
-interface Screen {
-  title: string;
-  sidebar: string;
-  main: string;
-  thread: string;
-  modal: string;
-  modalKey: string;
-  composer: string | null;
-}
-
-interface Workspace {
-  teamName: string;
-  /** Where the page opens when the address names no place. */
-  firstPlace: string;
-  members: Array<{ id: string; name: string; title: string }>;
-}
+import type { Screen, WorkspaceSummary } from '../page-types';
 
 /** Where the member is: who they are, the channel or tab, the open thread. */
 interface Spot {
@@ -356,7 +341,7 @@ function wire(): void {
 }
 
 async function start(): Promise<void> {
-  const workspace = (await (await fetch('/api/workspace')).json()) as Workspace;
+  const workspace = (await (await fetch('/api/workspace')).json()) as WorkspaceSummary;
   for (const member of workspace.members) {
     const option = document.createElement('option');
     option.value = member.id;
