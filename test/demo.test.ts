@@ -6,9 +6,10 @@ const ROOT = path.resolve(__dirname, '..');
 
 function runDemo(
   env: Record<string, string> = {},
+  flags: readonly string[] = ['--exit'],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/demo/main.ts', '--exit'], {
+    const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/demo/main.ts', ...flags], {
       cwd: ROOT,
       env: { ...process.env, LOG_LEVEL: 'info', ...env },
     });
@@ -61,5 +62,37 @@ describe('npm run demo', () => {
       socket.once('error', () => resolve(false));
     });
     expect(stillUp).toBe(false);
+  }, 90_000);
+
+  it('prints where its local workspace page is, on a free port when asked for port 0', async () => {
+    const { code, stdout } = await runDemo({}, ['--exit', '--port', '0']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Open http:\/\/127\.0\.0\.1:\d+\/ to see the workspace/);
+    expect(stdout).not.toContain('127.0.0.1:0/');
+  }, 90_000);
+
+  it('refuses a flag it does not know, or a port that is not one, in one friendly line', async () => {
+    for (const [flags, message] of [
+      [['--exti'], 'unknown flag --exti; the demo takes --exit, --live and --port N'],
+      [['--port', 'abc'], '--port needs a port number, e.g. --port 8080'],
+    ] as const) {
+      const { code, stdout, stderr } = await runDemo({}, flags);
+      expect(code).toBe(1);
+      expect(stderr).toContain(message);
+      expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+      expect(stdout).toBe('');
+    }
+  }, 30_000);
+
+  it('polls the live feed with --live, and says plainly when it cannot be reached', async () => {
+    const { code, stdout, stderr } = await runDemo({}, ['--exit', '--live', '--port', '0']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Hugging Face   the live Daily Papers feed');
+    // With the network, cards; without it (as in CI), the reason, and the demo still ends cleanly.
+    expect(stdout).toMatch(
+      /\d+ cards posted in #papers|The Hugging Face poll failed: .*https:\/\/huggingface\.co\/api\/.*\. Paperboy retries it/,
+    );
+    expect(stdout).not.toContain('recorded feed');
+    expect(stderr).not.toMatch(/\n\s+at /);
   }, 90_000);
 });

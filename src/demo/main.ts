@@ -65,6 +65,11 @@ async function settle<T>(probe: () => Promise<T | undefined | false>): Promise<T
   }
 }
 
+/** A flag the demo does not take: said in one line, with what it does take. */
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
 /** The demo's flags; a wrong one is a friendly error, not a surprise. */
 function parseFlags(argv: readonly string[]): { exit: boolean; live: boolean; port?: number } {
   const flags: { exit: boolean; live: boolean; port?: number } = { exit: false, live: false };
@@ -75,11 +80,11 @@ function parseFlags(argv: readonly string[]): { exit: boolean; live: boolean; po
     else if (flag === '--port') {
       const port = Number(argv[(i += 1)]);
       if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-        throw new ConfigError(['--port needs a port number, e.g. --port 8080']);
+        throw new UsageError('--port needs a port number, e.g. --port 8080');
       }
       flags.port = port;
     } else {
-      throw new ConfigError([`unknown flag ${flag}; the demo takes --exit, --live and --port N`]);
+      throw new UsageError(`unknown flag ${flag}; the demo takes --exit, --live and --port N`);
     }
   }
   return flags;
@@ -141,9 +146,20 @@ async function main(argv: readonly string[]): Promise<number> {
 
   // The Hugging Face poll, not the arXiv one (which finds no followed category and ends at once),
   // and then every card it queued.
+  // A failed attempt counts as an answer: a live feed that cannot be reached is said so at once.
   const poll = await settle(async () =>
-    (await paperboy.queues.pollFeed.getCompleted()).find((job) => job.data.feed === 'hf'),
+    (await paperboy.queues.pollFeed.getJobs(['completed', 'failed', 'delayed'])).find(
+      (job) => job.data.feed === 'hf' && (job.finishedOn !== undefined || job.failedReason),
+    ),
   );
+  if (poll.failedReason) {
+    say(
+      bold(
+        `The Hugging Face poll failed: ${poll.failedReason}. Paperboy retries it, and polls again every 15m.`,
+      ),
+    );
+    say();
+  }
   await settle(async () => {
     const left = await paperboy.queues.announce.getJobCountByTypes('waiting', 'active', 'delayed');
     return left === 0;
@@ -151,7 +167,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const pollStartedAt = poll.processedOn ?? lastPostAt;
   say(
     bold(
-      `${posted} cards posted in #papers, ${lastPostAt - pollStartedAt} ms from the poll's start to the last card.`,
+      posted === 0
+        ? 'No cards posted in #papers yet.'
+        : `${posted} cards posted in #papers, ${lastPostAt - pollStartedAt} ms from the poll's start to the last card.`,
     ),
   );
   say();
@@ -228,7 +246,8 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   async (error: unknown) => {
     await stop();
-    if (error instanceof RedisUnavailableError || error instanceof ConfigError)
+    if (error instanceof UsageError) console.error(`npm run demo: ${error.message}`);
+    else if (error instanceof RedisUnavailableError || error instanceof ConfigError)
       console.error(error.message);
     else
       console.error(

@@ -132,7 +132,7 @@ describe('the local workspace page, in Chromium', () => {
     await send('composer-input', '/papers subscribe tokenizer');
     await page.locator('#main .message.ephemeral', { hasText: 'Subscribed to' }).waitFor();
 
-    await page.locator('[data-place="app:home"]').click();
+    await page.locator('#sidebar [data-place="app:home"]').click();
     const home = page.locator('#main .home');
     await home.getByText('tokenizer').first().waitFor();
 
@@ -193,8 +193,15 @@ describe('the local workspace page, in Chromium', () => {
     expect(page.context().pages()).toHaveLength(1);
   });
 
+  it('opens #papers from a channel mention in App Home', async () => {
+    await page.locator('#sidebar [data-place="app:home"]').click();
+    await page.locator('#main .home .mention[data-place="C0PAPERS"]').first().click();
+    await page.waitForURL(/place=C0PAPERS/);
+    await page.locator('#main .conversation-header', { hasText: 'papers' }).waitFor();
+  });
+
   it('shows a paper whose title holds <script> and <img onerror> as text, running nothing', async () => {
-    await page.locator('[data-place="C0PAPERS"]').click();
+    await page.locator('#sidebar [data-place="C0PAPERS"]').click();
     const hostile = card(HOSTILE_TITLE);
     await hostile.waitFor();
     expect(await titleOf(hostile)).toBe(HOSTILE_TITLE);

@@ -1,6 +1,7 @@
 import { escapeHtml, safeUrl } from './html';
 import {
   emojiFor,
+  mentionHtml,
   mrkdwnToHtml,
   mrkdwnToPlainText,
   replaceEmoji,
@@ -274,8 +275,7 @@ function fromUnicode(hex: string): string | undefined {
   return points.every((point) => point <= 0x10ffff) ? String.fromCodePoint(...points) : undefined;
 }
 
-const mention = (text: string, broadcast = false): string =>
-  `<span class="mention${broadcast ? ' broadcast' : ''}">${escapeHtml(text)}</span>`;
+const mention = (text: string, broadcast = false): string => mentionHtml({ text, broadcast });
 
 function richInlineHtml(element: unknown, ctx: RenderContext, pre: boolean): string {
   if (!isObj(element)) return unsupported(element);
@@ -298,7 +298,11 @@ function richInlineHtml(element: unknown, ctx: RenderContext, pre: boolean): str
     }
     case 'channel': {
       const id = str(element.channel_id) ?? '';
-      return styled(mention(`#${ctx.names.channel(id) ?? id}`), element.style);
+      const known = ctx.names.channel(id);
+      return styled(
+        mentionHtml({ text: `#${known ?? id}`, channelId: known === undefined ? undefined : id }),
+        element.style,
+      );
     }
     case 'usergroup':
       return styled(mention(`@${str(element.usergroup_id) ?? 'group'}`), element.style);

@@ -140,7 +140,7 @@ function tokenize(text: string): Unit[] {
 /** What a control sequence shows: a link, a mention chip, or plain text. */
 type Shown =
   | { kind: 'link'; href: string; label: string }
-  | { kind: 'mention'; text: string; broadcast: boolean }
+  | { kind: 'mention'; text: string; broadcast: boolean; channelId?: string }
   | { kind: 'text'; text: string };
 
 const BROADCASTS = new Set(['here', 'channel', 'everyone']);
@@ -161,7 +161,14 @@ function interpret(inner: string, names: NameLookup): Shown {
   }
   if (target.startsWith('#')) {
     const id = target.slice(1);
-    return { kind: 'mention', text: `#${firstOf(names.channel(id), bare, id)}`, broadcast: false };
+    const known = names.channel(id);
+    // A channel of this workspace: the chip opens it, as in Slack.
+    return {
+      kind: 'mention',
+      text: `#${firstOf(known, bare, id)}`,
+      broadcast: false,
+      ...(known !== undefined ? { channelId: id } : {}),
+    };
   }
   if (target.startsWith('!')) {
     const [command = '', id] = target.slice(1).split('^');
@@ -183,12 +190,26 @@ function interpret(inner: string, names: NameLookup): Shown {
   return { kind: 'text', text };
 }
 
+/**
+ * A mention chip: `@name`, `#channel` (which opens the channel when `channelId` is one of this
+ * workspace's), or a highlighted broadcast. Rich text's mentions use it too.
+ */
+export function mentionHtml(mention: {
+  text: string;
+  broadcast?: boolean;
+  channelId?: string | undefined;
+}): string {
+  const place =
+    mention.channelId === undefined ? '' : ` data-place="${escapeHtml(mention.channelId)}"`;
+  return `<span class="mention${mention.broadcast ? ' broadcast' : ''}"${place}>${escapeHtml(mention.text)}</span>`;
+}
+
 function shownHtml(shown: Shown): string {
   switch (shown.kind) {
     case 'link':
       return `<a class="bk-link" href="${escapeHtml(shown.href)}" target="_blank" rel="noopener noreferrer">${escapeHtml(shown.label)}</a>`;
     case 'mention':
-      return `<span class="mention${shown.broadcast ? ' broadcast' : ''}">${escapeHtml(shown.text)}</span>`;
+      return mentionHtml(shown);
     case 'text':
       return escapeHtml(shown.text);
   }

@@ -90,6 +90,7 @@ const OWN_ATTRIBUTES = new Set([
   'data-value',
   'data-url',
   'data-input-block',
+  'data-place',
 ]);
 const TAG = /<(\/?)([a-z][a-z0-9]*)((?:\s[a-z-]+(?:="[^"<>]*")?)*)>/y;
 
@@ -629,7 +630,7 @@ describe('blocksToHtml: rich text', () => {
       '<div class="bk-rich_text" data-block-id="rt"><div class="bk-rich-section">' +
         '<b>bold </b><i>it</i><s> gone</s><code class="bk-code"> x&lt;y</code><br>line ' +
         '<a class="bk-link" href="https://arxiv.org" target="_blank" rel="noopener noreferrer">arXiv</a>' +
-        'bad<span class="mention">@Ada Lovelace</span><span class="mention">#papers</span>' +
+        'bad<span class="mention">@Ada Lovelace</span><span class="mention" data-place="C1">#papers</span>' +
         '<span class="mention broadcast">@here</span>🎉🔥:custom_thing:</div></div>',
     );
   });
@@ -749,7 +750,7 @@ describe('attachmentsToHtml', () => {
     expect(out).toContain('<div class="attachment-text"><i>Abstract</i> &amp; more</div>');
     expect(out).toContain(
       '<div class="attachment-field attachment-field-short"><div class="attachment-field-title">Where</div>' +
-        '<div class="attachment-field-value"><span class="mention">#papers</span></div></div>',
+        '<div class="attachment-field-value"><span class="mention" data-place="C1">#papers</span></div></div>',
     );
     expect(out).toContain(
       '<img class="attachment-image" src="https://x.example/big.png" alt="A Title" loading="lazy" referrerpolicy="no-referrer">',

@@ -15,7 +15,7 @@ const names: NameLookup = { user: (id) => USERS[id], channel: (id) => CHANNELS[i
 const html = (text: string): string => mrkdwnToHtml(text, names);
 
 const TAGS = new Set(['b', 'i', 's', 'code', 'pre', 'blockquote', 'br', 'a', 'span']);
-const ATTRIBUTES = new Set(['class', 'href', 'target', 'rel']);
+const ATTRIBUTES = new Set(['class', 'href', 'target', 'rel', 'data-place']);
 const TAG = /<\/?([a-z]+)((?:\s[a-z-]+(?:="[^"<>]*")?)*)>/y;
 
 /**
@@ -248,11 +248,12 @@ describe('mrkdwnToHtml: control sequences', () => {
 
   it('escapes looked-up names', () => {
     expect(html('<@U2>')).toBe('<span class="mention">@Grace &quot;G&quot; &lt;Hopper&gt;</span>');
-    expect(html('<#C2>')).toBe('<span class="mention">#ml-&lt;reading&gt;</span>');
+    expect(html('<#C2>')).toBe('<span class="mention" data-place="C2">#ml-&lt;reading&gt;</span>');
   });
 
-  it('renders channel mentions by looked-up name, else label, else id', () => {
-    expect(html('<#C1>')).toBe('<span class="mention">#papers</span>');
+  it('renders channel mentions by looked-up name, else label, else id; known ones open', () => {
+    expect(html('<#C1>')).toBe('<span class="mention" data-place="C1">#papers</span>');
+    expect(html('<#C1"onclick="x>')).not.toContain('"onclick');
     expect(html('<#C9|general>')).toBe('<span class="mention">#general</span>');
     expect(html('<#C9>')).toBe('<span class="mention">#C9</span>');
   });
