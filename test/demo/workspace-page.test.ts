@@ -163,6 +163,8 @@ describe('the local workspace page, in Chromium', () => {
     await modal.locator('input[data-action-id]').fill('x');
     await modal.locator('[data-modal-submit]').click();
     await modal.locator('.bk-error').waitFor();
+    // Like Slack, the modal keeps what was typed when it shows the errors.
+    expect(await modal.locator('input[data-action-id]').inputValue()).toBe('x');
     expect(await modal.locator('.bk-error').innerText()).toMatch(/2/);
 
     await modal.locator('input[data-action-id]').fill('diffu*');

@@ -139,12 +139,41 @@ function draw(screen: Screen, scrollToEnd: boolean): void {
   }
   // Only a new or changed modal is redrawn: a redraw would wipe what the member is typing.
   if (screen.modalKey !== drawn.modalKey) {
+    const typed = typedInto(ui.modal, screen.modalKey);
     ui.modal.innerHTML = screen.modal;
     drawn.modalKey = screen.modalKey;
+    restoreTyped(ui.modal, typed);
     ui.modal.querySelector<HTMLElement>('input, textarea, select')?.focus();
   }
   ui.composer.hidden = screen.composer === null;
   if (screen.composer !== null) ui.composerInput.placeholder = screen.composer;
+}
+
+const FIELDS =
+  '[data-input-block] input[data-action-id], [data-input-block] textarea, [data-input-block] select';
+const fieldKey = (field: HTMLElement) => `${field.dataset.blockId} ${field.dataset.actionId}`;
+
+/**
+ * What the member typed into the modal on screen, when the next one is the same view (shown again
+ * with errors, or updated by the app): Slack keeps what was typed in inputs whose block and action
+ * ids stay the same.
+ */
+function typedInto(container: HTMLElement, nextKey: string): Map<string, string> {
+  const viewId = container.querySelector<HTMLElement>('.modal')?.dataset.viewId;
+  const typed = new Map<string, string>();
+  if (!viewId || !nextKey.startsWith(`${viewId}:`)) return typed;
+  for (const field of container.querySelectorAll<HTMLInputElement>(FIELDS)) {
+    if (field.type !== 'radio' && field.type !== 'checkbox')
+      typed.set(fieldKey(field), field.value);
+  }
+  return typed;
+}
+
+function restoreTyped(container: HTMLElement, typed: Map<string, string>): void {
+  for (const field of container.querySelectorAll<HTMLInputElement>(FIELDS)) {
+    const value = typed.get(fieldKey(field));
+    if (value !== undefined) field.value = value;
+  }
 }
 
 /** Where a click or choice happened, as the server names it for the emulator. */
