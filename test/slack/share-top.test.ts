@@ -1,7 +1,8 @@
 import type { Paper } from '../../src/domain/paper';
+import type { Delivery } from '../../src/store/store';
 import { validateBlocks } from '../support/block-kit';
 import { paperIdOf, upvoteLabelOf } from '../support/cards';
-import { startHarness, type Harness } from '../support/harness';
+import { eventually, startHarness, type Harness } from '../support/harness';
 import { fixturePapers, minimalPaper } from '../support/papers';
 import type { EphemeralMessage } from '../support/slack-emulator';
 
@@ -34,6 +35,19 @@ describe('/papers share, Share to channel, result pages and /papers top', () => 
     };
   }
 
+  /** A share's ledger entry, once written: the app records it just after the card is posted. */
+  async function recordedDelivery(channelId: string, paperId: string) {
+    let delivery: Delivery | undefined;
+    await eventually(async () => {
+      delivery = await h.paperboy.store.findDelivery(
+        { workspaceId: workspaceId(), channelId },
+        paperId,
+      );
+      return delivery !== undefined;
+    }, `the share of ${paperId} in ${channelId} recorded`);
+    return delivery;
+  }
+
   const cardsIn = (channelId: string) =>
     h.slack.messages(channelId).filter((m) => m.metadata?.event_type === 'paper_posted');
 
@@ -53,10 +67,7 @@ describe('/papers share, Share to channel, result pages and /papers top', () => 
       expect(JSON.stringify(card)).not.toContain('<!channel>');
       expect(upvoteLabelOf(card)).toBe('▲ 0');
 
-      const ledger = await h.paperboy.store.findDelivery(
-        { workspaceId: workspaceId(), channelId: 'C0SHARE' },
-        first.id,
-      );
+      const ledger = await recordedDelivery('C0SHARE', first.id);
       expect(ledger).toMatchObject({
         messageTs: card?.ts,
         sharedBy: 'U0ALICE',
@@ -210,12 +221,7 @@ describe('/papers share, Share to channel, result pages and /papers top', () => 
         () => cardsIn('C0PAGES').length === 1 && cardsIn('C0PAGES'),
       );
       expect(paperIdOf(card)).toBe(chosen);
-      expect(
-        await h.paperboy.store.findDelivery(
-          { workspaceId: workspaceId(), channelId: 'C0PAGES' },
-          chosen,
-        ),
-      ).toMatchObject({ sharedBy: 'U0ALICE' });
+      expect(await recordedDelivery('C0PAGES', chosen)).toMatchObject({ sharedBy: 'U0ALICE' });
     });
   });
 
