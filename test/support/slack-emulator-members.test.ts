@@ -1,21 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, LogLevel, type Logger } from '@slack/bolt';
+import { App, LogLevel } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import { WebClient } from '@slack/web-api';
+import { silentSlackLogger } from './silent-logger';
 import { SlackEmulator, type PostedMessage } from './slack-emulator';
 
-const noop = () => undefined;
-const silent: Logger = {
-  debug: noop,
-  info: noop,
-  warn: noop,
-  error: noop,
-  setLevel: noop,
-  setName: noop,
-  getLevel: () => LogLevel.ERROR,
-};
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
 const modal = (title: string, extra: Partial<ModalView> = {}): ModalView => ({
@@ -38,7 +29,7 @@ beforeAll(async () => {
   client = new WebClient(emulator.token, {
     slackApiUrl: emulator.apiUrl,
     retryConfig: { retries: 0 },
-    logger: silent,
+    logger: silentSlackLogger,
   });
 });
 afterEach(() => emulator.reset());
@@ -564,7 +555,7 @@ describe('a real Bolt app', () => {
       botId: emulator.botId,
       botUserId: emulator.botUserId,
       clientOptions: { slackApiUrl: emulator.apiUrl, retryConfig: { retries: 0 } },
-      logger: silent,
+      logger: silentSlackLogger,
       logLevel: LogLevel.ERROR,
     });
     bolt.message(async ({ message }) => {

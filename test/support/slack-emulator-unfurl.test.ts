@@ -1,7 +1,7 @@
-import { LogLevel, WebClient } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
+import { silentSlackLogger } from './silent-logger';
 import { SlackEmulator } from './slack-emulator';
 
-const noop = () => undefined;
 const URL_A = 'https://arxiv.org/abs/2401.00001';
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
 
@@ -37,15 +37,7 @@ describe('chat.unfurl in the Slack emulator', () => {
     const client = new WebClient(emulator.token, {
       slackApiUrl: emulator.apiUrl,
       retryConfig: { retries: 0 },
-      logger: {
-        debug: noop,
-        info: noop,
-        warn: noop,
-        error: noop,
-        setLevel: noop,
-        setName: noop,
-        getLevel: () => LogLevel.ERROR,
-      },
+      logger: silentSlackLogger,
     });
     const unfurls = { [URL_A]: { blocks: [section('A paper')] } };
     await client.chat.unfurl({ channel: 'C1', ts: '1700000000.000100', unfurls });

@@ -1,22 +1,13 @@
 import { once } from 'node:events';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, LogLevel, type BlockAction, type Logger } from '@slack/bolt';
+import { App, LogLevel, type BlockAction } from '@slack/bolt';
 import type { HomeView, ModalView, PlainTextElement, PlainTextOption } from '@slack/types';
 import { WebClient, type WebAPIPlatformError } from '@slack/web-api';
 import { WebSocket } from 'ws';
+import { silentSlackLogger } from './silent-logger';
 import { SlackEmulator } from './slack-emulator';
 
-const noop = () => undefined;
-const silent: Logger = {
-  debug: noop,
-  info: noop,
-  warn: noop,
-  error: noop,
-  setLevel: noop,
-  setName: noop,
-  getLevel: () => LogLevel.ERROR,
-};
 const plain = (text: string): PlainTextElement => ({ type: 'plain_text', text });
 const option = (label: string, value = label.toLowerCase()): PlainTextOption => ({
   text: plain(label),
@@ -103,7 +94,7 @@ beforeAll(async () => {
   client = new WebClient(emulator.token, {
     slackApiUrl: emulator.apiUrl,
     retryConfig: { retries: 0 },
-    logger: silent,
+    logger: silentSlackLogger,
   });
 });
 beforeEach(() => {
@@ -667,7 +658,7 @@ describe('a real Bolt app', () => {
       botId: emulator.botId,
       botUserId: emulator.botUserId,
       clientOptions: { slackApiUrl: emulator.apiUrl, retryConfig: { retries: 0 } },
-      logger: silent,
+      logger: silentSlackLogger,
       logLevel: LogLevel.ERROR,
     });
     bolt.action<BlockAction>('edit_keywords', async ({ ack, body, client: web }) => {

@@ -2,8 +2,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ErrorCode, LogLevel, WebClient, type WebAPIPlatformError } from '@slack/web-api';
+import { ErrorCode, WebClient, type WebAPIPlatformError } from '@slack/web-api';
 import { WebSocket } from 'ws';
+import { silentSlackLogger } from './silent-logger';
 import {
   SlackEmulator,
   timeZoneInfo,
@@ -44,8 +45,6 @@ const resultsPage = (page: number) => [
     })),
   },
 ];
-
-const noop = () => undefined;
 
 /** POSTs JSON to a response_url like the app's `respond()`; the status and raw answer. */
 async function respond(url: string, body: Record<string, unknown>) {
@@ -94,15 +93,7 @@ beforeAll(async () => {
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     // The client logs Slack's `response_metadata.messages` as errors; the tests assert them instead.
-    logger: {
-      debug: noop,
-      info: noop,
-      warn: noop,
-      error: noop,
-      setLevel: noop,
-      setName: noop,
-      getLevel: () => LogLevel.ERROR,
-    },
+    logger: silentSlackLogger,
   });
 });
 afterEach(() => emulator.reset());
