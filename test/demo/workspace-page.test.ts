@@ -74,9 +74,11 @@ describe('the local workspace page, in Chromium', () => {
     card(title).locator('[data-action-id="paper_upvote"]', { hasText: new RegExp(`^${label}$`) });
 
   it('shows a card arriving in #papers after a poll, without a reload', async () => {
+    await page.evaluate('window.__sameDocument = true');
     demo.feed!.setDaily(utcDay(), [FIRST, SECOND, HOSTILE, TOKENIZERS]);
     await demo.paperboy.queues.pollNow('hf');
     await card(FIRST.paper.title).waitFor();
+    expect(await page.evaluate('window.__sameDocument')).toBe(true);
     expect(await titleOf(card(FIRST.paper.title))).toBe(FIRST.paper.title);
     await upvoteReading(FIRST.paper.title, '▲ 0').waitFor();
     await card(SECOND.paper.title).waitFor();
@@ -160,9 +162,14 @@ describe('the local workspace page, in Chromium', () => {
     const modal = page.locator('#modal .modal');
     await modal.locator('h2', { hasText: 'Add keywords' }).waitFor();
 
+    // An empty required input is marked by the page before anything is sent, as Slack's client
+    // does (the app's own errors are worded otherwise).
+    await modal.locator('[data-modal-submit]').click();
+    await modal.locator('.bk-error', { hasText: 'Please fill out this field.' }).waitFor();
+
     await modal.locator('input[data-action-id]').fill('x');
     await modal.locator('[data-modal-submit]').click();
-    await modal.locator('.bk-error').waitFor();
+    await modal.locator('.bk-error', { hasText: 'too short' }).waitFor();
     // Like Slack, the modal keeps what was typed when it shows the errors.
     expect(await modal.locator('input[data-action-id]').inputValue()).toBe('x');
     expect(await modal.locator('.bk-error').innerText()).toMatch(/2/);
@@ -207,6 +214,8 @@ describe('the local workspace page, in Chromium', () => {
     const hostile = card(HOSTILE_TITLE);
     await hostile.waitFor();
     expect(await titleOf(hostile)).toBe(HOSTILE_TITLE);
+    // The page's CSP would stop inline handlers anyway: the DOM checks below are what show the
+    // text was escaped; this one shows nothing ran.
     expect(await page.evaluate('window.__pwned')).toBeUndefined();
     expect(await page.locator('#main script, #main svg, #main img[src="x"]').count()).toBe(0);
     expect(await page.locator('#main [onerror], #main [onload]').count()).toBe(0);

@@ -54,6 +54,19 @@ export function conversationOf(place: Place, memberId: string): string | undefin
   return place.tab === 'messages' ? directMessageChannel(memberId) : undefined;
 }
 
+/**
+ * The top-level message a thread hangs from: the message itself, or the parent of a reply (a reply
+ * in a thread goes to the thread, as in Slack). Undefined when it is not in the conversation.
+ */
+export function threadParent(
+  messages: readonly PostedMessage[],
+  ts: string,
+): PostedMessage | undefined {
+  const message = messages.find((m) => m.ts === ts);
+  if (!message?.threadTs || message.threadTs === message.ts) return message;
+  return messages.find((m) => m.ts === message.threadTs);
+}
+
 export interface ScreenInput {
   state: SlackState;
   directory: WorkspaceDirectory;
@@ -63,8 +76,8 @@ export interface ScreenInput {
   threadTs?: string;
   /** Messages in a conversation the member has not seen yet. */
   unread(conversation: string): number;
-  /** The errors the app answered a modal's last submission with, by input block. */
-  modalErrors(viewId: string): Record<string, string> | undefined;
+  /** The errors the app answered the submission of this modal, as shown, with: by input block. */
+  modalErrors(view: SlackView): Record<string, string> | undefined;
 }
 
 /** A message or an ephemeral one, as a conversation shows it. */
@@ -86,10 +99,10 @@ export function renderScreen(input: ScreenInput): Screen {
   const ctx: RenderContext = { names: namesIn(directory) };
   const conversation = conversationOf(place, member.id);
   const modal = state.openModals(member.id).at(-1);
-  const errors = modal ? input.modalErrors(modal.id) : undefined;
+  const errors = modal ? input.modalErrors(modal) : undefined;
   const thread =
     conversation && input.threadTs
-      ? state.messages(conversation).find((m) => m.ts === input.threadTs)
+      ? threadParent(state.messages(conversation), input.threadTs)
       : undefined;
   return {
     title:
@@ -102,16 +115,16 @@ export function renderScreen(input: ScreenInput): Screen {
         ? appHeader(directory, 'home') + homeHtml(state.homeView(member.id), ctx)
         : (place.kind === 'channel'
             ? channelHeader(place.channel)
-            : appHeader(directory, 'messages')) + conversationHtml(input, conversation!, ctx),
+            : appHeader(directory, 'messages')) +
+          conversationHtml(input, conversation!, ctx) +
+          (place.kind === 'app'
+            ? '<p class="read-only">Sending messages to this app has been turned off.</p>'
+            : ''),
     thread: thread ? threadHtml(input, thread, ctx) : '',
     modal: modal ? modalHtml(modal, { ...ctx, ...(errors ? { errors } : {}) }) : '',
     modalKey: modal ? `${modal.id}:${modal.hash}:${JSON.stringify(errors ?? {})}` : '',
-    composer:
-      place.kind === 'channel'
-        ? `Message #${place.channel.name}`
-        : place.tab === 'messages'
-          ? `Message ${directory.app.name}`
-          : null,
+    // The app's Messages tab is read-only (manifest.yml): Slack shows no message box there.
+    composer: place.kind === 'channel' ? `Message #${place.channel.name}` : null,
   };
 }
 

@@ -10,11 +10,10 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
 import { z } from 'zod';
-import type { SlackEmulator, AppResponse } from '../../../test/support/slack-emulator';
+import type { SlackEmulator } from '../../../test/support/slack-emulator';
 import type { Logger } from '../../logger';
-import type { WorkspaceDirectory, WorkspaceMember } from './directory';
-import type { WorkspaceSummary } from './page-types';
-import { conversationOf, parsePlace, renderScreen, type Place } from './screen';
+import type { WorkspaceDirectory } from './directory';
+import { createWorkspaceApi, PageError, type WorkspaceApi } from './workspace-api';
 
 export interface WorkspaceServerOptions {
   slack: SlackEmulator;
@@ -31,9 +30,6 @@ export interface WorkspaceServer {
   port: number;
   close(): Promise<void>;
 }
-
-/** A request the page cannot carry out, answered with a sentence for the member (HTTP 400). */
-class PageError extends Error {}
 
 const PUBLIC_DIR = path.join(__dirname, 'public');
 const CLIENT_ENTRY = path.join(__dirname, 'client', 'main.ts');
@@ -61,224 +57,42 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
   '/assets/blocks.css': { file: 'blocks.css', type: 'text/css; charset=utf-8' },
 };
 
-const memberField = z.string().min(1).max(32);
-const placeField = z.string().min(1).max(64);
-const tsField = z.string().regex(/^\d{1,12}\.\d{1,8}$/);
-
-const messageBody = z.object({
-  member: memberField,
-  place: placeField,
-  threadTs: tsField.optional(),
-  text: z.string().max(40_000),
-});
-
-const actionBody = z.object({
-  member: memberField,
-  target: z.discriminatedUnion('kind', [
-    z.object({
-      kind: z.literal('message'),
-      channel: z.string().min(1).max(32),
-      ts: tsField,
-      ephemeral: z.boolean(),
-    }),
-    z.object({ kind: z.literal('home') }),
-    z.object({ kind: z.literal('modal'), viewId: z.string().min(1).max(64) }),
-  ]),
-  actionId: z.string().min(1).max(255),
-  blockId: z.string().max(255).optional(),
-  value: z.string().max(2_000).optional(),
-});
-
-const submitBody = z.object({
-  member: memberField,
-  viewId: z.string().min(1).max(64),
-  values: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string())]))),
-});
-
-const closeBody = z.object({ member: memberField, viewId: z.string().min(1).max(64) });
-const homeBody = z.object({ member: memberField });
-
 /** Starts the page's server; see {@link WorkspaceServerOptions}. */
 export async function startWorkspaceServer(
   options: WorkspaceServerOptions,
 ): Promise<WorkspaceServer> {
   const { slack, directory, logger } = options;
   const clientScript = bundleClient();
-  const reads = new ReadMarkers();
-  const modalErrors = new Map<string, Record<string, string>>();
-  const listeners = new Set<ServerResponse>();
-
-  let batch: NodeJS.Timeout | undefined;
-  const onChange = () => {
-    batch ??= setTimeout(() => {
-      batch = undefined;
-      for (const res of listeners) res.write('event: change\ndata: {}\n\n');
-    }, CHANGE_BATCH_MS);
-  };
-  slack.on('change', onChange);
-  const heartbeat = setInterval(() => {
-    for (const res of listeners) res.write(': still here\n\n');
-  }, HEARTBEAT_MS);
-
-  const memberOf = (id: string): WorkspaceMember => {
-    const member = directory.members.find((m) => m.id === id);
-    if (!member) throw new PageError(`There is no member ${id} in this workspace.`);
-    return member;
-  };
-  const placeOf = (name: string): Place => {
-    const place = parsePlace(name, directory);
-    if (!place) throw new PageError(`There is no channel or tab called ${name} here.`);
-    return place;
-  };
-
-  const routes: Record<string, (body: unknown, url: URL) => Promise<unknown> | unknown> = {
-    'GET /api/workspace': (): WorkspaceSummary => ({
-      teamName: directory.teamName,
-      members: directory.members,
-      firstPlace: directory.channels[0]?.id ?? 'app:home',
-    }),
-    'GET /api/screen': (_body, url) => {
-      const member = memberOf(url.searchParams.get('member') ?? '');
-      const place = placeOf(url.searchParams.get('place') ?? '');
-      const conversation = conversationOf(place, member.id);
-      if (conversation) reads.markRead(member.id, conversation, slack.messages(conversation));
-      const threadTs = url.searchParams.get('thread') ?? undefined;
-      return renderScreen({
-        state: slack,
-        directory,
-        member,
-        place,
-        ...(threadTs ? { threadTs } : {}),
-        unread: (c) => reads.unread(member.id, c, slack.messages(c)),
-        modalErrors: (viewId) => modalErrors.get(viewId),
-      });
-    },
-    'POST /api/message': async (body) => {
-      const input = messageBody.parse(body);
-      const member = memberOf(input.member);
-      const conversation = conversationOf(placeOf(input.place), member.id);
-      if (!conversation) throw new PageError('Messages cannot be sent from the Home tab.');
-      const text = input.text.trim();
-      if (text === '') throw new PageError('Type a message first.');
-      if (text.startsWith('/')) return slashCommand(member, conversation, text);
-      const { responses } = await slack.postAsUser({
-        userId: member.id,
-        channel: conversation,
-        text,
-        ...(input.threadTs ? { threadTs: input.threadTs } : {}),
-      });
-      return { ok: true, delivered: responses.every((r) => r.status === 200) };
-    },
-    'POST /api/action': async (body) => {
-      const input = actionBody.parse(body);
-      const member = memberOf(input.member);
-      const { target } = input;
-      const where =
-        target.kind === 'message'
-          ? {
-              channelId: target.channel,
-              messageTs: target.ts,
-              ...(target.ephemeral ? { ephemeral: true } : {}),
-            }
-          : target.kind === 'home'
-            ? { fromHome: true }
-            : { viewId: target.viewId };
-      const answer = await slack.sendBlockAction({
-        userId: member.id,
-        actionId: input.actionId,
-        ...(input.blockId ? { blockId: input.blockId } : {}),
-        ...(input.value !== undefined ? { value: input.value } : {}),
-        ...where,
-      });
-      return answered(answer, 'That button');
-    },
-    'POST /api/submit': async (body) => {
-      const input = submitBody.parse(body);
-      const member = memberOf(input.member);
-      const outcome = await slack.sendViewSubmission({
-        userId: member.id,
-        viewId: input.viewId,
-        values: input.values,
-      });
-      if (outcome.errors) modalErrors.set(input.viewId, outcome.errors);
-      else modalErrors.delete(input.viewId);
-      if (outcome.ackError)
-        throw new PageError(`Slack refused the app's answer (${outcome.ackError}).`);
-      return answered(outcome, 'The form');
-    },
-    'POST /api/close': async (body) => {
-      const input = closeBody.parse(body);
-      await slack.closeModal(memberOf(input.member).id, input.viewId);
-      modalErrors.delete(input.viewId);
-      return { ok: true };
-    },
-    'POST /api/home': async (body) => {
-      const member = memberOf(homeBody.parse(body).member);
-      return answered(await slack.openHome(member.id), 'The Home tab');
-    },
-  };
-
-  /** Runs `/papers …` like Slack: unknown commands never reach the app. */
-  async function slashCommand(member: WorkspaceMember, channelId: string, text: string) {
-    const [command = '', ...rest] = text.split(/\s+/);
-    if (command !== '/papers') {
-      throw new PageError(
-        `${command} is not a valid command. In Slack, all messages that start with "/" are interpreted as commands.`,
-      );
-    }
-    const answer = await slack.sendSlashCommand({
-      userId: member.id,
-      channelId,
-      command,
-      text: rest.join(' '),
-    });
-    if (answer.status !== 200) {
-      throw new PageError(
-        `/papers failed with the error "dispatch_failed" (HTTP ${answer.status}).`,
-      );
-    }
-    if (answer.ackError) {
-      throw new PageError(`/papers failed: Slack refused the app's answer (${answer.ackError}).`);
-    }
-    return { ok: true };
-  }
-
-  function answered(answer: AppResponse, what: string) {
-    if (answer.status === 200) return { ok: true };
-    throw new PageError(`${what} did not work: the app answered HTTP ${answer.status}.`);
-  }
+  const api = createWorkspaceApi(slack, directory);
+  const routes = routesOf(api);
+  const streams = new Set<ServerResponse>();
+  let allowedHosts = new Set<string>();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Only the page's own address: a site that rebinds its name to 127.0.0.1 gets nothing.
+    if (!allowedHosts.has(req.headers.host ?? '')) {
+      return sendJson(res, 403, { ok: false, error: 'This page answers on 127.0.0.1 only.' });
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const staticFile = req.method === 'GET' ? STATIC_FILES[url.pathname] : undefined;
-    if (staticFile) {
-      return sendText(res, 200, staticFile.type, readPublic(staticFile.file));
-    }
+    if (staticFile) return sendText(res, 200, staticFile.type, readPublic(staticFile.file));
     if (req.method === 'GET' && url.pathname === '/assets/client.js') {
       return sendText(res, 200, 'text/javascript; charset=utf-8', clientScript);
     }
-    if (req.method === 'GET' && url.pathname === '/api/events') {
-      res.writeHead(200, {
-        'content-type': 'text/event-stream',
-        'cache-control': 'no-store',
-        connection: 'keep-alive',
-      });
-      res.write('retry: 1000\n\n');
-      listeners.add(res);
-      req.on('close', () => listeners.delete(res));
-      return;
-    }
+    if (req.method === 'GET' && url.pathname === '/api/events') return openStream(req, res);
     const route = routes[`${req.method} ${url.pathname}`];
     if (!route) return sendJson(res, 404, { ok: false, error: 'Not found.' });
-    if (req.method === 'POST' && !isSameOrigin(req)) {
+    // A cross-site form or `text/plain` fetch cannot send JSON without a preflight, never granted.
+    if (req.method === 'POST' && (!isSameOrigin(req) || !isJson(req))) {
       return sendJson(res, 403, { ok: false, error: 'Requests from other sites are refused.' });
     }
     try {
       const body = req.method === 'POST' ? await readJson(req) : undefined;
       return sendJson(res, 200, await route(body, url));
     } catch (error) {
-      if (error instanceof PageError)
+      if (error instanceof PageError) {
         return sendJson(res, 400, { ok: false, error: error.message });
+      }
       if (error instanceof z.ZodError) {
         return sendJson(res, 400, {
           ok: false,
@@ -294,14 +108,39 @@ export async function startWorkspaceServer(
     }
   }
 
+  function openStream(req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+    });
+    res.write('retry: 1000\n\n');
+    streams.add(res);
+    req.on('close', () => streams.delete(res));
+  }
+
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       logger?.error('local workspace: a request failed', error);
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: 'Something went wrong.' });
     });
   });
+  // Listening comes first: a port already taken must leave nothing behind.
   await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   const { port } = server.address() as AddressInfo;
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+
+  let batch: NodeJS.Timeout | undefined;
+  const onChange = () => {
+    batch ??= setTimeout(() => {
+      batch = undefined;
+      for (const res of streams) res.write('event: change\ndata: {}\n\n');
+    }, CHANGE_BATCH_MS);
+  };
+  slack.on('change', onChange);
+  const heartbeat = setInterval(() => {
+    for (const res of streams) res.write(': still here\n\n');
+  }, HEARTBEAT_MS);
 
   return {
     url: `http://127.0.0.1:${port}/`,
@@ -310,8 +149,8 @@ export async function startWorkspaceServer(
       slack.off('change', onChange);
       clearInterval(heartbeat);
       clearTimeout(batch);
-      for (const res of listeners) res.end();
-      listeners.clear();
+      for (const res of streams) res.end();
+      streams.clear();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -320,28 +159,18 @@ export async function startWorkspaceServer(
   };
 }
 
-/**
- * What each member has seen of each conversation: the newest top-level message's `ts` when they
- * last looked. Messages after it, other than their own, are unread.
- */
-class ReadMarkers {
-  private readonly seen = new Map<string, string>();
+type Route = (body: unknown, url: URL) => unknown;
 
-  markRead(member: string, conversation: string, messages: ReadonlyArray<{ ts: string }>): void {
-    const newest = messages.at(-1)?.ts;
-    if (newest) this.seen.set(`${member} ${conversation}`, newest);
-  }
-
-  unread(
-    member: string,
-    conversation: string,
-    messages: ReadonlyArray<{ ts: string; user?: string; threadTs?: string }>,
-  ): number {
-    const seen = Number(this.seen.get(`${member} ${conversation}`) ?? 0);
-    return messages.filter(
-      (m) => Number(m.ts) > seen && m.user !== member && (!m.threadTs || m.threadTs === m.ts),
-    ).length;
-  }
+function routesOf(api: WorkspaceApi): Record<string, Route> {
+  return {
+    'GET /api/workspace': () => api.workspace(),
+    'GET /api/screen': (_body, url) => api.screen(url.searchParams),
+    'POST /api/message': (body) => api.message(body),
+    'POST /api/action': (body) => api.action(body),
+    'POST /api/submit': (body) => api.submit(body),
+    'POST /api/close': (body) => api.close(body),
+    'POST /api/home': (body) => api.openHome(body),
+  };
 }
 
 /** The page's script, bundled once from TypeScript when the server starts. */
@@ -365,6 +194,10 @@ function readPublic(file: string): string {
 function isSameOrigin(req: IncomingMessage): boolean {
   const origin = req.headers.origin;
   return origin === undefined || origin === `http://${req.headers.host}`;
+}
+
+function isJson(req: IncomingMessage): boolean {
+  return /^application\/json\b/i.test(req.headers['content-type'] ?? '');
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {

@@ -409,8 +409,8 @@ describe('the modal', () => {
     const asked: string[] = [];
     const { modal: html } = screen('C0PAPERS', {
       state: stateWith({ openModals: (userId) => (userId === 'U0ALICE' ? [under, top] : []) }),
-      modalErrors: (viewId) => {
-        asked.push(viewId);
+      modalErrors: (view) => {
+        asked.push(view.id);
         return errors;
       },
     });
@@ -470,10 +470,13 @@ describe('the modal', () => {
 });
 
 describe('the message box', () => {
-  it('is labelled with the place, and absent on the Home tab', () => {
+  it('is labelled with the channel, and absent in the app’s tabs (its Messages tab is read-only)', () => {
     expect(screen('C0PAPERS').composer).toBe('Message #papers');
     expect(screen('C0GENERAL').composer).toBe('Message #general');
-    expect(screen('app:messages').composer).toBe('Message Paperboy');
+    expect(screen('app:messages').composer).toBeNull();
+    expect(screen('app:messages').main).toContain(
+      'Sending messages to this app has been turned off.',
+    );
     expect(screen('app:home').composer).toBeNull();
   });
 });

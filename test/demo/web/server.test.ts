@@ -90,6 +90,29 @@ async function postAsApp(channel: string, text: string, threadTs?: string): Prom
   return body.ts;
 }
 
+/** A request with headers fetch will not set (`host`), straight over node:http. */
+function rawRequest(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port: web.port, method, path, headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /** An answer is a sentence for the member: no stack trace, no error class, no file paths. */
 function expectSentence(error: unknown): void {
   expect(typeof error).toBe('string');
@@ -218,7 +241,7 @@ describe('POST /api/message', () => {
     const { status, body } = await postApi('/api/message', {
       member: 'U0BOB',
       place: 'C0GENERAL',
-      text: '  /papers   search  diffusion models ',
+      text: '  /papers   search  diffusion & <models> ',
     });
     expect(status).toBe(200);
     expect(body).toEqual({ ok: true });
@@ -239,21 +262,29 @@ describe('POST /api/message', () => {
 
     const form = new URLSearchParams(request.body);
     expect(form.get('command')).toBe('/papers');
-    expect(form.get('text')).toBe('search diffusion models');
+    // As Slack sends it: the rest as typed, trimmed, with `&`, `<` and `>` escaped.
+    expect(form.get('text')).toBe('search  diffusion &amp; &lt;models&gt;');
     expect(form.get('user_id')).toBe('U0BOB');
     expect(form.get('channel_id')).toBe('C0GENERAL');
     // A command is not a message: nothing is posted in the channel.
     expect(slack.messages('C0GENERAL').some((m) => m.text?.includes('/papers'))).toBe(false);
   });
 
-  it('sends `/papers` from the app’s Messages tab in the member’s DM', async () => {
-    const { status } = await postApi('/api/message', {
-      member: 'U0CAROL',
-      place: 'app:messages',
-      text: '/papers help',
-    });
-    expect(status).toBe(200);
-    expect(new URLSearchParams(received[0]!.body).get('channel_id')).toBe('DU0CAROL');
+  it('refuses messages and commands in the app’s Messages tab, read-only as the manifest says', async () => {
+    for (const text of ['hello', '/papers help']) {
+      const { status, body } = await postApi('/api/message', {
+        member: 'U0CAROL',
+        place: 'app:messages',
+        text,
+      });
+      expect(status).toBe(400);
+      expect(body).toEqual({
+        ok: false,
+        error: 'Sending messages to this app has been turned off.',
+      });
+    }
+    expect(received).toEqual([]);
+    expect(slack.directMessages('U0CAROL')).toEqual([]);
   });
 
   it('refuses anything typed on the Home tab', async () => {
@@ -270,13 +301,14 @@ describe('POST /api/message', () => {
   });
 
   it('posts a member’s message in the conversation and tells the app', async () => {
+    slack.setChannelMembers('C0GENERAL', ['U0BOB', 'U0CAROL', slack.botUserId]);
     const { status, body } = await postApi('/api/message', {
       member: 'U0BOB',
       place: 'C0GENERAL',
       text: 'Reading group at 3 & <b>snacks</b>',
     });
     expect(status).toBe(200);
-    expect(body).toEqual({ ok: true, delivered: true });
+    expect(body).toEqual({ ok: true });
     const posted = slack.messages('C0GENERAL').at(-1)!;
     expect(posted).toMatchObject({
       user: 'U0BOB',
@@ -304,7 +336,55 @@ describe('POST /api/message', () => {
     });
   });
 
-  it('says "delivered: false" when the app does not answer 200, but keeps the message', async () => {
+  it('puts a reply to a reply in the thread, and refuses a thread from another conversation', async () => {
+    const parent = await postAsApp('C0PAPERS', 'A card for threads');
+    const reply = await postAsApp('C0PAPERS', 'A first reply', parent);
+    const { status } = await postApi('/api/message', {
+      member: 'U0ALICE',
+      place: 'C0PAPERS',
+      threadTs: reply,
+      text: 'Replying to the reply',
+    });
+    expect(status).toBe(200);
+    expect(slack.messages('C0PAPERS').at(-1)).toMatchObject({
+      text: 'Replying to the reply',
+      threadTs: parent,
+    });
+
+    for (const [place, threadTs] of [
+      ['C0GENERAL', parent],
+      ['C0PAPERS', '1700000000.000001'],
+    ] as const) {
+      const before = slack.messages().length;
+      const answer = await postApi('/api/message', {
+        member: 'U0ALICE',
+        place,
+        threadTs,
+        text: 'Lost reply',
+      });
+      expect(answer).toEqual({
+        status: 400,
+        body: { ok: false, error: 'That thread is no longer there.' },
+      });
+      expect(slack.messages()).toHaveLength(before);
+    }
+  });
+
+  it('refuses a slash command typed in a thread, as Slack does for apps', async () => {
+    const parent = await postAsApp('C0PAPERS', 'A card for a command');
+    const { status, body } = await postApi('/api/message', {
+      member: 'U0ALICE',
+      place: 'C0PAPERS',
+      threadTs: parent,
+      text: '/papers help',
+    });
+    expect(status).toBe(400);
+    expect(body).toEqual({ ok: false, error: '/papers is not supported in threads. Sorry!' });
+    expect(received).toEqual([]);
+  });
+
+  it('keeps a member’s message when the app does not answer 200, as Slack does', async () => {
+    slack.setChannelMembers('C0GENERAL', ['U0BOB', 'U0CAROL', slack.botUserId]);
     const down = http.createServer((req, res) => {
       req.resume();
       res.writeHead(500).end();
@@ -319,7 +399,7 @@ describe('POST /api/message', () => {
         text: 'Is anyone there?',
       });
       expect(status).toBe(200);
-      expect(body).toEqual({ ok: true, delivered: false });
+      expect(body).toEqual({ ok: true });
       expect(slack.messages('C0GENERAL').at(-1)?.text).toBe('Is anyone there?');
     } finally {
       slack.setAppUrl(appUrl);
@@ -328,6 +408,62 @@ describe('POST /api/message', () => {
         down.closeAllConnections();
       });
     }
+  });
+});
+
+describe('POST /api/action', () => {
+  it('sends a click on a message in a channel here to the app', async () => {
+    const card = await postAsApp('C0PAPERS', 'A card to click');
+    const { status } = await postApi('/api/action', {
+      member: 'U0BOB',
+      target: { kind: 'message', channel: 'C0PAPERS', ts: card, ephemeral: false },
+      actionId: 'paper_upvote',
+      value: '2406.07550',
+    });
+    expect(status).toBe(200);
+    const payload = JSON.parse(new URLSearchParams(received[0]!.body).get('payload')!) as {
+      user: { id: string };
+      container: { message_ts: string };
+    };
+    expect(payload.user.id).toBe('U0BOB');
+    expect(payload.container.message_ts).toBe(card);
+  });
+
+  it('refuses a click on another member’s DM, or on a message that is not there', async () => {
+    const dm = await postAsApp('DU0BOB', 'For Bob only');
+    const card = await postAsApp('C0PAPERS', 'Another card');
+    for (const target of [
+      { kind: 'message', channel: 'DU0BOB', ts: dm, ephemeral: false },
+      { kind: 'message', channel: 'C0PAPERS', ts: '1700000000.000001', ephemeral: false },
+      { kind: 'message', channel: 'C0ELSEWHERE', ts: card, ephemeral: false },
+      { kind: 'message', channel: 'C0PAPERS', ts: card, ephemeral: true },
+    ]) {
+      const answer = await postApi('/api/action', {
+        member: 'U0ALICE',
+        target,
+        actionId: 'paper_upvote',
+        value: '2406.07550',
+      });
+      expect(answer).toEqual({
+        status: 400,
+        body: { ok: false, error: 'That message is no longer there.' },
+      });
+    }
+    expect(received).toEqual([]);
+  });
+});
+
+describe('starting', () => {
+  it('leaves nothing behind when its port is taken', async () => {
+    const listenersBefore = slack.listenerCount('change');
+    await expect(
+      startWorkspaceServer({
+        slack,
+        directory: demoDirectory(slack.botUserId),
+        port: web.port,
+      }),
+    ).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    expect(slack.listenerCount('change')).toBe(listenersBefore);
   });
 });
 
@@ -401,6 +537,42 @@ describe('requests the page should not send', () => {
       { origin: web.url.replace(/\/$/, '') },
     );
     expect(own.status).toBe(200);
+  });
+
+  it('answers only on its own address: a rebound name (DNS rebinding) gets a 403 on every route', async () => {
+    const port = String(web.port);
+    for (const [method, path, body] of [
+      ['GET', '/', undefined],
+      ['GET', '/api/screen?member=U0BOB&place=app:messages', undefined],
+      [
+        'POST',
+        '/api/message',
+        JSON.stringify({ member: 'U0ALICE', place: 'C0GENERAL', text: 'rebound' }),
+      ],
+    ] as const) {
+      const answer = await rawRequest(
+        method,
+        path,
+        {
+          host: `evil.example:${port}`,
+          origin: `http://evil.example:${port}`,
+          'content-type': 'application/json',
+        },
+        body,
+      );
+      expect(answer.status).toBe(403);
+      expect(answer.body).not.toContain('Paperboy');
+    }
+    expect(slack.messages().some((m) => m.text === 'rebound')).toBe(false);
+    const local = await rawRequest('GET', '/api/workspace', { host: `localhost:${port}` });
+    expect(local.status).toBe(200);
+  });
+
+  it('takes POSTs as JSON only, which no other site can send without asking first', async () => {
+    const message = JSON.stringify({ member: 'U0ALICE', place: 'C0GENERAL', text: 'as text' });
+    const { status } = await postApi('/api/message', message, { 'content-type': 'text/plain' });
+    expect(status).toBe(403);
+    expect(slack.messages().some((m) => m.text === 'as text')).toBe(false);
   });
 
   it('answers closing a modal that is not open with a 400, not a 500', async () => {

@@ -96,9 +96,21 @@ const nearEnd = (element: HTMLElement) =>
 
 let refreshing: Promise<void> | undefined;
 let refreshAgain = false;
+/** A redraw asked to end at the newest message: kept until a screen of the current spot is drawn. */
+let scrollPending = false;
 
-/** Fetches and draws the member's screen; calls made meanwhile fold into one more redraw. */
+const query = (spot: Spot) => {
+  const params = new URLSearchParams({ member: spot.member, place: spot.place });
+  if (spot.thread) params.set('thread', spot.thread);
+  return params.toString();
+};
+
+/**
+ * Fetches and draws the member's screen; calls made meanwhile fold into one more redraw. A screen
+ * fetched for a spot the member has since left is dropped, not drawn.
+ */
 async function refresh(options: { scrollToEnd?: boolean } = {}): Promise<void> {
+  scrollPending ||= options.scrollToEnd === true;
   if (refreshing) {
     refreshAgain = true;
     return refreshing;
@@ -106,15 +118,18 @@ async function refresh(options: { scrollToEnd?: boolean } = {}): Promise<void> {
   refreshing = (async () => {
     do {
       refreshAgain = false;
-      const params = new URLSearchParams({ member: here.member, place: here.place });
-      if (here.thread) params.set('thread', here.thread);
+      const asked = query(here);
       try {
-        const response = await fetch(`/api/screen?${params.toString()}`);
-        if (response.ok) draw((await response.json()) as Screen, options.scrollToEnd === true);
+        const response = await fetch(`/api/screen?${asked}`);
+        const screen = response.ok ? ((await response.json()) as Screen) : undefined;
+        if (asked !== query(here)) refreshAgain = true;
+        else if (screen) {
+          draw(screen, scrollPending);
+          scrollPending = false;
+        }
       } catch {
         // The server went away (the demo stopped); the event stream will say when it is back.
       }
-      options = {};
     } while (refreshAgain);
   })().finally(() => (refreshing = undefined));
   return refreshing;
@@ -235,6 +250,32 @@ function inputValue(input: HTMLElement): string | string[] | undefined {
   return input.querySelector('input[type="radio"]') ? checked[0] : checked;
 }
 
+/**
+ * Marks the required inputs left empty, as Slack's client does before it submits anything; true
+ * when there are some.
+ */
+function markMissing(form: HTMLElement, values: Record<string, Record<string, unknown>>): boolean {
+  let missing = false;
+  for (const block of form.querySelectorAll<HTMLElement>('[data-input-block]')) {
+    const blockId = block.dataset.blockId ?? '';
+    const given = Object.values(values[blockId] ?? {}).some((v) =>
+      Array.isArray(v) ? v.length > 0 : v !== '',
+    );
+    if (given || block.querySelector('.bk-optional')) continue;
+    missing = true;
+    block.classList.add('bk-has-error');
+    block.querySelector('.bk-error')?.remove();
+    const error = document.createElement('div');
+    error.className = 'bk-error';
+    error.setAttribute('role', 'alert');
+    error.textContent = 'Please fill out this field.';
+    const hint = block.querySelector('.bk-hint');
+    if (hint) hint.before(error);
+    else block.append(error);
+  }
+  return missing;
+}
+
 async function sendMessage(
   input: HTMLTextAreaElement,
   error: HTMLElement,
@@ -314,6 +355,8 @@ function wire(): void {
       element instanceof HTMLSelectElement || element instanceof HTMLInputElement
         ? element.value
         : undefined;
+    // A picker cleared to nothing is no choice: Slack sends nothing for it.
+    if (value === '') return;
     void sendAction(control, value);
   });
 
@@ -327,11 +370,9 @@ function wire(): void {
       void sendMessage(ui.threadComposerInput, ui.threadComposerError, here.thread);
     } else if (form.classList.contains('modal') && form.dataset.viewId) {
       const viewId = form.dataset.viewId;
-      void post('/api/submit', {
-        member: here.member,
-        viewId,
-        values: modalValues(form),
-      }).then(async (answer) => {
+      const values = modalValues(form);
+      if (markMissing(form, values)) return;
+      void post('/api/submit', { member: here.member, viewId, values }).then(async (answer) => {
         if (!answer.ok) showToast(answer.error);
         drawn.modalKey = null;
         await refresh();
