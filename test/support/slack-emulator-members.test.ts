@@ -160,9 +160,8 @@ describe('with a stand-in app', () => {
       expect(parent).toMatchObject({ ts: cardTs, thread_ts: cardTs, reply_count: 1 });
     });
 
-    it('sends a signed message event with Slack’s fields: im in a DM, thread_ts and parent_user_id in a thread', async () => {
+    it('sends a signed message event with Slack’s fields in a channel the bot is in, thread_ts and parent_user_id in a thread', async () => {
       const cardTs = await postCard();
-      const dm = await emulator.postAsUser({ userId: 'U0ALICE', channel: 'DU0ALICE', text: 'hi' });
       const top = await emulator.postAsUser({ userId: 'U0ALICE', channel: 'C1', text: 'Look' });
       const onCard = await emulator.postAsUser({
         userId: 'U0BOB',
@@ -177,7 +176,7 @@ describe('with a stand-in app', () => {
         threadTs: top.message.ts,
       });
 
-      expect(received).toHaveLength(4);
+      expect(received).toHaveLength(3);
       for (const request of received) {
         expect(request.headers['content-type']).toBe('application/json');
         expect(request.headers['x-slack-signature']).toMatch(/^v0=[0-9a-f]{64}$/);
@@ -192,21 +191,13 @@ describe('with a stand-in app', () => {
       const base = { type: 'message', team: 'T0PAPERBOY', event_ts: expect.any(String) };
       expect(eventOf(0)).toEqual({
         ...base,
-        channel: 'DU0ALICE',
-        channel_type: 'im',
-        user: 'U0ALICE',
-        text: 'hi',
-        ts: dm.message.ts,
-      });
-      expect(eventOf(1)).toEqual({
-        ...base,
         channel: 'C1',
         channel_type: 'channel',
         user: 'U0ALICE',
         text: 'Look',
         ts: top.message.ts,
       });
-      expect(eventOf(2)).toEqual({
+      expect(eventOf(1)).toEqual({
         ...base,
         channel: 'C1',
         channel_type: 'channel',
@@ -216,7 +207,7 @@ describe('with a stand-in app', () => {
         thread_ts: cardTs,
         parent_user_id: emulator.botUserId,
       });
-      expect(eventOf(3)).toEqual({
+      expect(eventOf(2)).toEqual({
         ...base,
         channel: 'C1',
         channel_type: 'channel',
@@ -230,7 +221,43 @@ describe('with a stand-in app', () => {
       expect(verify(received[0]!.headers, received[0]!.body, 'another-secret')).toBe(false);
     });
 
+    it('sends no message event in a DM or a channel the bot is not in; link_shared there says whether the bot is in', async () => {
+      // The app posted in C3, but its members (set explicitly) do not include the bot.
+      await postCard('C3');
+      emulator.setChannelMembers('C3', ['U0ALICE', 'U0BOB']);
+      received = [];
+      const dm = await emulator.postAsUser({ userId: 'U0ALICE', channel: 'DU0ALICE', text: 'hi' });
+      const nobody = await emulator.postAsUser({ userId: 'U0ALICE', channel: 'C2', text: 'hi' });
+      const notIn = await emulator.postAsUser({ userId: 'U0BOB', channel: 'C3', text: 'hi' });
+      // Stored and shown all the same; the app hears nothing.
+      expect(emulator.messages('DU0ALICE')).toEqual([dm.message]);
+      expect(emulator.messages('C2')).toEqual([nobody.message]);
+      expect(emulator.messages('C3').at(-1)).toEqual(notIn.message);
+      expect([dm, nobody, notIn].map((r) => r.responses)).toEqual([[], [], []]);
+      expect(received).toEqual([]);
+
+      // An app link still reaches the app as link_shared, naming whether the bot is there.
+      for (const channel of ['DU0ALICE', 'C2', 'C3']) {
+        const { responses } = await emulator.postAsUser({
+          userId: 'U0ALICE',
+          channel,
+          text: `See ${ARXIV}`,
+        });
+        expect(responses.map((r) => r.status)).toEqual([200]);
+      }
+      expect(received.map((r) => r.parsed.event)).toEqual([
+        expect.objectContaining({
+          type: 'link_shared',
+          channel: 'DU0ALICE',
+          is_bot_user_member: true,
+        }),
+        expect.objectContaining({ type: 'link_shared', channel: 'C2', is_bot_user_member: false }),
+        expect.objectContaining({ type: 'link_shared', channel: 'C3', is_bot_user_member: false }),
+      ]);
+    });
+
     it('formats typed text like Slack’s client: escaped, bare links wrapped, no broadcast', async () => {
+      emulator.setChannelMembers('C1', ['U0ALICE', emulator.botUserId]);
       const typed =
         `Tom & Jerry <b>bold</b> <!channel>, see ${ARXIV}. and (${HF}) ` +
         `or <${ARXIV}v2> or ${ARXIV}?a=1&b=2`;
@@ -254,6 +281,17 @@ describe('with a stand-in app', () => {
         `${ARXIV}v2`,
         `${ARXIV}?a=1&b=2`,
       ]);
+    });
+
+    it('ends a bare link at `|`, so that typed text cannot label one link with another URL', async () => {
+      const { message } = await emulator.postAsUser({
+        userId: 'U0ALICE',
+        channel: 'C1',
+        text: `https://evil.example/x|${ARXIV}`,
+      });
+      // Two links side by side, each showing where it leads; not `<https://evil.example/x|…>`.
+      expect(message.text).toBe(`<https://evil.example/x>|<${ARXIV}>`);
+      expect(eventOf(0).links).toEqual([{ domain: 'arxiv.org', url: ARXIV }]);
     });
 
     it('sends link_shared only for links on the unfurl domains and their subdomains, each URL once', async () => {
@@ -317,14 +355,16 @@ describe('with a stand-in app', () => {
         channel: 'C1',
         text: `${ARXIV} https://example.com/a https://docs.example.com/b`,
       });
-      expect(received).toHaveLength(2);
-      expect(eventOf(1).links).toEqual([
+      // No message event: the bot is not in C1.
+      expect(received).toHaveLength(1);
+      expect(eventOf(0).links).toEqual([
         { domain: 'example.com', url: 'https://example.com/a' },
         { domain: 'example.com', url: 'https://docs.example.com/b' },
       ]);
     });
 
     it('attaches chat.unfurl by unfurl_id and source to the message; a later unfurl of a URL replaces it', async () => {
+      emulator.setChannelMembers('C1', ['U0ALICE', 'U0BOB', emulator.botUserId]);
       const first = await emulator.postAsUser({
         userId: 'U0ALICE',
         channel: 'C1',
@@ -510,6 +550,7 @@ describe('with a stand-in app', () => {
         storedAtChange = emulator.messages('C1').map((m) => m.text ?? '');
         requestsAtChange = received.length;
       };
+      emulator.setChannelMembers('C1', ['U0ALICE', emulator.botUserId]);
       emulator.on('change', record);
       try {
         await emulator.postAsUser({ userId: 'U0ALICE', channel: 'C1', text: 'hello' });
@@ -589,6 +630,7 @@ describe('a real Bolt app', () => {
   });
 
   it('verifies and routes a member’s message, and its link_shared unfurls onto it', async () => {
+    emulator.setChannelMembers('C1', ['U0ALICE', emulator.botUserId]);
     const { message, responses } = await emulator.postAsUser({
       userId: 'U0ALICE',
       channel: 'C1',

@@ -60,7 +60,10 @@ export interface UserMessageInput {
 /** What `postAsUser` did: the message as stored, and the app's answers to the events it sent. */
 export interface UserMessageResult {
   message: PostedMessage;
-  /** The `message` event's answer, then the `link_shared` one's when the text has app links. */
+  /**
+   * The `message` event's answer when one was sent (in a channel the bot is in, never a DM), then
+   * the `link_shared` one's when the text has app links.
+   */
   responses: AppResponse[];
 }
 
@@ -423,10 +426,14 @@ function clientFormatted(typed: string): string {
     text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   // Links are found in the text as typed, so that a `<`, `>` or `&` next to one is escaped whole
   // instead of ending up half inside the link (`<https://…&gt>;`).
-  return typed
-    .split(/(\bhttps?:\/\/[^\s<>]+[^\s<>.,;:!?)\]'"])/)
-    .map((part, i) => (i % 2 === 1 ? `<${escape(part)}>` : escape(part)))
-    .join('');
+  return (
+    typed
+      // `|` ends a link too: inside `<…>` it would start the link's label, so that
+      // `https://evil.example/x|https://arxiv.org/…` would read as arXiv and lead to evil.example.
+      .split(/(\bhttps?:\/\/[^\s<>|]+[^\s<>|.,;:!?)\]'"])/)
+      .map((part, i) => (i % 2 === 1 ? `<${escape(part)}>` : escape(part)))
+      .join('')
+  );
 }
 
 function tryJson(text: string): unknown {
@@ -818,9 +825,10 @@ export class SlackEmulator extends EventEmitter {
 
   /**
    * Sets who `conversations.members` lists for a channel, in this order. Real Slack lists the bot
-   * too when it is in the channel: include `botUserId` to check the app skips itself. Without
-   * this, a channel the app has posted to lists its posters (the bot), a DM (`D` + user id) its
-   * user and the bot, and any other channel is `channel_not_found`.
+   * too when it is in the channel: include `botUserId` to check the app skips itself, and so that
+   * members' `postAsUser` messages there reach the app. Without this, a channel the app has posted
+   * to lists its posters (the bot among them), a DM (`D` + user id) its user and the bot, and any
+   * other channel is `channel_not_found`.
    */
   setChannelMembers(channelId: string, userIds: readonly string[]): void {
     this.channelMembers.set(channelId, [...userIds]);
@@ -1036,9 +1044,12 @@ export class SlackEmulator extends EventEmitter {
 
   /**
    * Posts a member's message like Slack's client: the text formatted as the client sends it, the
-   * message stored in the conversation (a thread reply when `threadTs`), then sent to the app as a
-   * `message` event and, when it links to the app's unfurl domains, a `link_shared` event whose
-   * unfurls attach to it.
+   * message stored in the conversation (a thread reply when `threadTs`), then sent to the app as
+   * Slack would for `manifest.yml`'s subscriptions (`message.channels`, `message.groups`): a
+   * `message` event only in a channel the bot is a member of (see `setChannelMembers`), never in a
+   * DM (`D…`, whose Messages tab is read-only). When the text links to the app's unfurl domains, a
+   * `link_shared` event follows wherever it was posted, its `is_bot_user_member` saying whether the
+   * bot is in the conversation, and the app's unfurls attach to the message.
    */
   async postAsUser(input: UserMessageInput): Promise<UserMessageResult> {
     const text = clientFormatted(input.text);
@@ -1054,19 +1065,25 @@ export class SlackEmulator extends EventEmitter {
     this.emit('message', { ...message });
     this.emit('change');
     const parent = input.threadTs ? this.find(input.channel, input.threadTs) : undefined;
-    const responses = [
-      await this.sendEvent({
-        type: 'message',
-        channel: input.channel,
-        channel_type: input.channel.startsWith('D') ? 'im' : 'channel',
-        user: input.userId,
-        text,
-        ts: message.ts,
-        team: this.teamId,
-        ...(input.threadTs ? { thread_ts: input.threadTs } : {}),
-        ...(parent?.user ? { parent_user_id: parent.user } : {}),
-      }),
-    ];
+    const botIsMember = this.membersOf(input.channel)?.includes(this.botUserId) ?? false;
+    const responses: AppResponse[] = [];
+    // The app subscribes to channel and private channel messages only, and hears only those of
+    // conversations it is in.
+    if (botIsMember && !input.channel.startsWith('D')) {
+      responses.push(
+        await this.sendEvent({
+          type: 'message',
+          channel: input.channel,
+          channel_type: 'channel',
+          user: input.userId,
+          text,
+          ts: message.ts,
+          team: this.teamId,
+          ...(input.threadTs ? { thread_ts: input.threadTs } : {}),
+          ...(parent?.user ? { parent_user_id: parent.user } : {}),
+        }),
+      );
+    }
     const links = this.appLinks(text);
     if (links.length > 0) {
       const unfurlId = `${input.channel}.${message.ts}.${hex(4)}`;
@@ -1075,7 +1092,7 @@ export class SlackEmulator extends EventEmitter {
         await this.sendEvent({
           type: 'link_shared',
           channel: input.channel,
-          is_bot_user_member: true,
+          is_bot_user_member: botIsMember,
           user: input.userId,
           message_ts: message.ts,
           ...(input.threadTs ? { thread_ts: input.threadTs } : {}),
