@@ -222,12 +222,15 @@ export function loadProcessConfig(role: Role): Config {
   return loadConfig(process.env, role);
 }
 
-/** The demo's few settings: it makes up the rest (a local Slack, a local feed, a temp database). */
+/**
+ * The demo's few settings: it makes up the rest (a local Slack, a local feed, a temp database).
+ * `HF_API_URL` is the feed `npm run demo -- --live` polls.
+ */
 export function loadDemoConfig(
   env: Environment = process.env,
-): Pick<Config, 'REDIS_URL' | 'LOG_LEVEL'> {
+): Pick<Config, 'REDIS_URL' | 'LOG_LEVEL' | 'HF_API_URL'> {
   const result = schema
-    .pick({ REDIS_URL: true, LOG_LEVEL: true })
+    .pick({ REDIS_URL: true, LOG_LEVEL: true, HF_API_URL: true })
     .safeParse(withoutEmptyValues(env));
   if (result.success) return result.data;
   throw new ConfigError(

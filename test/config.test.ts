@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   ConfigError,
   loadConfig,
+  loadDemoConfig,
   parseDuration,
   SETTING_NAMES,
   type Environment,
@@ -168,6 +169,27 @@ describe('loadConfig', () => {
     it('is not required for a worker, which receives no Slack requests', () => {
       expect(loadConfig(withoutSecret, 'worker').SLACK_BOT_TOKEN).toBe('xoxb-1-2-abc');
     });
+  });
+});
+
+describe('loadDemoConfig', () => {
+  it('reads only Redis, the log level and the Hugging Face API, with their defaults', () => {
+    expect(loadDemoConfig({ SLACK_BOT_TOKEN: 'not even a token', HF_API_URL: '' })).toEqual({
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      LOG_LEVEL: 'info',
+      HF_API_URL: 'https://huggingface.co/api',
+    });
+    expect(loadDemoConfig({ HF_API_URL: 'http://127.0.0.1:8080/api/' }).HF_API_URL).toBe(
+      'http://127.0.0.1:8080/api',
+    );
+  });
+
+  it('names a bad HF_API_URL', () => {
+    expect(() => loadDemoConfig({ HF_API_URL: 'huggingface.co/api' })).toThrow(
+      expect.objectContaining({
+        problems: ['HF_API_URL must be an http(s) URL, like https://huggingface.co/api'],
+      }),
+    );
   });
 });
 

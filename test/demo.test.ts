@@ -26,6 +26,15 @@ function runDemo(
   });
 }
 
+/** A port that was free a moment ago: connecting to it is refused. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 describe('npm run demo', () => {
   it('posts the recorded feed to the local Slack, prints the cards and a vote round-trip, and exits cleanly', async () => {
     const { code, stdout, stderr } = await runDemo();
@@ -75,6 +84,10 @@ describe('npm run demo', () => {
     for (const [flags, message] of [
       [['--exti'], 'unknown flag --exti; the demo takes --exit, --live and --port N'],
       [['--port', 'abc'], '--port needs a port number, e.g. --port 8080'],
+      // Not port 0, which `Number('')` would make of it.
+      [['--port', ''], '--port needs a port number, e.g. --port 8080'],
+      [['--port', '0x50'], '--port needs a port number, e.g. --port 8080'],
+      [['--port'], '--port needs a port number, e.g. --port 8080'],
     ] as const) {
       const { code, stdout, stderr } = await runDemo({}, flags);
       expect(code).toBe(1);
@@ -82,17 +95,31 @@ describe('npm run demo', () => {
       expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
       expect(stdout).toBe('');
     }
-  }, 30_000);
+  }, 60_000);
 
-  it('polls the live feed with --live, and says plainly when it cannot be reached', async () => {
-    const { code, stdout, stderr } = await runDemo({}, ['--exit', '--live', '--port', '0']);
+  it('polls HF_API_URL with --live, and says plainly when it cannot be reached', async () => {
+    // A port nothing listens on, so the test never reaches the real feed.
+    const hfApiUrl = `http://127.0.0.1:${await closedPort()}/api`;
+    const { code, stdout, stderr } = await runDemo({ HF_API_URL: hfApiUrl }, [
+      '--exit',
+      '--live',
+      '--port',
+      '0',
+    ]);
     expect(code).toBe(0);
-    expect(stdout).toContain('Hugging Face   the live Daily Papers feed');
-    // With the network, cards; without it (as in CI), the reason, and the demo still ends cleanly.
+    expect(stdout).toContain(`Hugging Face   ${hfApiUrl} (the live Daily Papers feed)`);
+    // One line: the reason, naming the URL polled, and what happens next.
+    const escaped = hfApiUrl.replace(/[.?]/g, '\\$&');
     expect(stdout).toMatch(
-      /\d+ cards posted in #papers|The Hugging Face poll failed: .*https:\/\/huggingface\.co\/api\/.*\. Paperboy retries it/,
+      new RegExp(
+        `^The Hugging Face poll failed: network error from ${escaped}/daily_papers\\?\\S+: .+\\. ` +
+          'Paperboy retries it, and polls again every 15m\\.$',
+        'm',
+      ),
     );
+    expect(stdout).toContain('No cards posted in #papers yet.');
     expect(stdout).not.toContain('recorded feed');
-    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(stdout).not.toContain('card 1');
+    expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
   }, 90_000);
 });

@@ -6,8 +6,9 @@
  * workspace as a small Slack you can click.
  *
  * Flags: `--exit` stops after the walkthrough instead of running until Ctrl-C; `--live` polls the
- * real Hugging Face feed instead of the recorded day (needs the network); `--port N` serves the
- * page on N (default 3000, or any free port when 3000 is taken).
+ * Hugging Face API at `HF_API_URL` (default the real feed, which needs the network) instead of the
+ * recorded day; `--port N` serves the page on N (default 3000, or any free port when 3000 is
+ * taken).
  */
 import { LogLevel } from '@slack/bolt';
 import { loadHfFixture } from '../../test/support/feed-server';
@@ -17,7 +18,8 @@ import { upvoteLabelOf } from '../../test/support/cards';
 import { ConfigError, loadDemoConfig } from '../config';
 import { createLogger } from '../logger';
 import { ensureRedis, RedisUnavailableError } from './local-redis';
-import { DEMO_CHANNEL as CHANNEL, startDemo, type RunningDemo } from './workspace';
+import { PAPERS_CHANNEL_ID } from './web/directory';
+import { startDemo, type RunningDemo } from './workspace';
 
 const VOTERS = [
   { id: 'U0ALICE', name: 'Alice' },
@@ -54,13 +56,16 @@ const onSignal = () => {
   void stop().then(() => process.exit(0));
 };
 
-/** Resolves with what `probe` finds, asking every 50 ms for up to a minute. */
-async function settle<T>(probe: () => Promise<T | undefined | false>): Promise<T> {
+/**
+ * Resolves with what `probe` finds, asking every 50 ms for up to a minute; then fails, saying that
+ * `what` (e.g. `the first poll`) did not finish.
+ */
+async function settle<T>(what: string, probe: () => Promise<T | undefined | false>): Promise<T> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const found = await probe();
     if (found) return found;
-    if (Date.now() > deadline) throw new Error('the first poll did not finish within a minute');
+    if (Date.now() > deadline) throw new Error(`${what} did not finish within a minute`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -78,11 +83,12 @@ function parseFlags(argv: readonly string[]): { exit: boolean; live: boolean; po
     if (flag === '--exit') flags.exit = true;
     else if (flag === '--live') flags.live = true;
     else if (flag === '--port') {
-      const port = Number(argv[(i += 1)]);
-      if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+      const value = argv[(i += 1)] ?? '';
+      // Digits only: `Number('')` and `Number(' ')` are 0 (any port), `Number('0x50')` is 80.
+      if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535) {
         throw new UsageError('--port needs a port number, e.g. --port 8080');
       }
-      flags.port = port;
+      flags.port = Number(value);
     } else {
       throw new UsageError(`unknown flag ${flag}; the demo takes --exit, --live and --port N`);
     }
@@ -113,7 +119,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const demo = await startDemo({
     redisUrl: redis.url,
     logger,
-    ...(recorded ? { feeds: 'recorded', recordedPapers: recorded } : { feeds: 'live' }),
+    ...(recorded
+      ? { feeds: 'recorded', recordedPapers: recorded }
+      : { feeds: 'live', liveHfApiUrl: settings.HF_API_URL }),
     webPort: flags.port ?? 3000,
     anyPortIfTaken: flags.port === undefined,
   });
@@ -122,10 +130,12 @@ async function main(argv: readonly string[]): Promise<number> {
   // Cards posted before this line ran are printed first, so none is missed or printed twice.
   const printNewCards = () => {
     const cards = slack
-      .messages(CHANNEL)
+      .messages(PAPERS_CHANNEL_ID)
       .filter((m) => m.user === slack.botUserId && m.threadTs === undefined);
-    for (const card of cards.slice(posted)) printCard(card, (posted += 1));
-    if (cards.length > 0) lastPostAt = Date.now();
+    for (const card of cards.slice(posted)) {
+      printCard(card, (posted += 1));
+      lastPostAt = Date.now();
+    }
   };
 
   say(bold('Paperboy demo'));
@@ -135,9 +145,9 @@ async function main(argv: readonly string[]): Promise<number> {
   say(
     feed
       ? `  Hugging Face   ${feed.hfApiUrl} (the recorded feed: ${recorded?.length ?? 0} papers)`
-      : '  Hugging Face   the live Daily Papers feed',
+      : `  Hugging Face   ${settings.HF_API_URL} (the live Daily Papers feed)`,
   );
-  say(`  Slack          ${slack.apiUrl} (local emulator; channel #papers is ${CHANNEL})`);
+  say(`  Slack          ${slack.apiUrl} (local emulator; channel #papers is ${PAPERS_CHANNEL_ID})`);
   say(`  Database       ${demo.databaseFile}`);
   say(bold(`  Open ${demo.web.url} to see the workspace as a small Slack you can click.`));
   say();
@@ -147,7 +157,7 @@ async function main(argv: readonly string[]): Promise<number> {
   // The Hugging Face poll, not the arXiv one (which finds no followed category and ends at once),
   // and then every card it queued.
   // A failed attempt counts as an answer: a live feed that cannot be reached is said so at once.
-  const poll = await settle(async () =>
+  const poll = await settle('the first poll', async () =>
     (await paperboy.queues.pollFeed.getJobs(['completed', 'failed', 'delayed'])).find(
       (job) => job.data.feed === 'hf' && (job.finishedOn !== undefined || job.failedReason),
     ),
@@ -160,7 +170,7 @@ async function main(argv: readonly string[]): Promise<number> {
     );
     say();
   }
-  await settle(async () => {
+  await settle("the first poll's cards", async () => {
     const left = await paperboy.queues.announce.getJobCountByTypes('waiting', 'active', 'delayed');
     return left === 0;
   });
@@ -193,21 +203,21 @@ async function main(argv: readonly string[]): Promise<number> {
  * keyword alert after the next poll.
  */
 async function walkthrough({ slack, paperboy }: RunningDemo): Promise<void> {
-  const first = slack.messages(CHANNEL)[0]!;
+  const first = slack.messages(PAPERS_CHANNEL_ID)[0]!;
   const paperId = String(first.metadata?.event_payload['paper_id']);
   say(bold(`Votes on card 1 (${paperId}):`));
   const clicks = [VOTERS[0]!, VOTERS[1]!, VOTERS[0]!];
   for (const voter of clicks) {
-    const editsBefore = slack.messages(CHANNEL)[0]!.edits;
+    const editsBefore = slack.messages(PAPERS_CHANNEL_ID)[0]!.edits;
     const answer = await slack.sendBlockAction({
       userId: voter.id,
       actionId: 'paper_upvote',
       value: paperId,
-      channelId: CHANNEL,
+      channelId: PAPERS_CHANNEL_ID,
       messageTs: first.ts,
     });
     const updated = await slack.waitFor(() => {
-      const card = slack.messages(CHANNEL)[0];
+      const card = slack.messages(PAPERS_CHANNEL_ID)[0];
       return card && card.edits > editsBefore ? card : undefined;
     });
     say(
@@ -217,9 +227,13 @@ async function walkthrough({ slack, paperboy }: RunningDemo): Promise<void> {
   say();
   /** Runs a slash command and prints the ephemeral answer, whether acked or sent afterwards. */
   const ask = async (text: string, userId?: string) => {
-    const before = slack.ephemerals(CHANNEL).length;
-    await slack.sendSlashCommand({ text, channelId: CHANNEL, ...(userId ? { userId } : {}) });
-    const answer = await slack.waitFor(() => slack.ephemerals(CHANNEL)[before]);
+    const before = slack.ephemerals(PAPERS_CHANNEL_ID).length;
+    await slack.sendSlashCommand({
+      text,
+      channelId: PAPERS_CHANNEL_ID,
+      ...(userId ? { userId } : {}),
+    });
+    const answer = await slack.waitFor(() => slack.ephemerals(PAPERS_CHANNEL_ID)[before]);
     say(bold(`/papers ${text} answers (only you can see this):`));
     say(renderMessage(answer, { width: WIDTH }));
     say();

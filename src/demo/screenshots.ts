@@ -12,21 +12,22 @@ import { loadDemoConfig } from '../config';
 import { createLogger } from '../logger';
 import { ensureRedis } from './local-redis';
 import { launchChromium } from './web/browser';
-import { DEMO_CHANNEL, startDemo, type RunningDemo } from './workspace';
+import { PAPERS_CHANNEL_ID } from './web/directory';
+import { startDemo, type RunningDemo } from './workspace';
 
 const DOCS = path.resolve(__dirname, '..', '..', 'docs');
 const VIEWPORT = { width: 1280, height: 800 };
 
 /** Votes, a discussion and a keyword alert, so the pictures show a team at work. */
 async function teamActivity({ slack, paperboy }: RunningDemo): Promise<string> {
-  const cards = slack.messages(DEMO_CHANNEL).filter((m) => m.user === slack.botUserId);
+  const cards = slack.messages(PAPERS_CHANNEL_ID).filter((m) => m.user === slack.botUserId);
   const click = (userId: string, index: number) => {
     const card = cards[cards.length - index]!;
     return slack.sendBlockAction({
       userId,
       actionId: 'paper_upvote',
       value: paperIdOf(card),
-      channelId: DEMO_CHANNEL,
+      channelId: PAPERS_CHANNEL_ID,
       messageTs: card.ts,
     });
   };
@@ -45,11 +46,11 @@ async function teamActivity({ slack, paperboy }: RunningDemo): Promise<string> {
     ['U0CAROL', 'I ran their code last night: about 1.8× on our 7B model, quality unchanged.'],
     ['U0ALICE', 'Nice! Let’s discuss it in Thursday’s reading group.'],
   ] as const) {
-    await slack.postAsUser({ userId, channel: DEMO_CHANNEL, text, threadTs: discussed.ts });
+    await slack.postAsUser({ userId, channel: PAPERS_CHANNEL_ID, text, threadTs: discussed.ts });
   }
   await slack.sendSlashCommand({
     userId: 'U0ALICE',
-    channelId: DEMO_CHANNEL,
+    channelId: PAPERS_CHANNEL_ID,
     text: 'subscribe "speculative decoding" tokeniz* author:"Elena Moreau"',
   });
   await paperboy.queues.pollNow('hf');
@@ -57,7 +58,7 @@ async function teamActivity({ slack, paperboy }: RunningDemo): Promise<string> {
   // The thread's 💬 count and the votes are written to the cards by the workers: let them land.
   await slack.waitFor(() =>
     JSON.stringify(
-      slack.messages(DEMO_CHANNEL).find((m) => m.ts === discussed.ts)?.blocks,
+      slack.messages(PAPERS_CHANNEL_ID).find((m) => m.ts === discussed.ts)?.blocks,
     ).includes('💬 3'),
   );
   return discussed.ts;
@@ -82,13 +83,16 @@ async function main(): Promise<void> {
     throw error;
   });
   try {
-    await demo.slack.waitFor(() => demo.slack.messages(DEMO_CHANNEL).length >= recorded.length, {
-      timeoutMs: 60_000,
-    });
+    await demo.slack.waitFor(
+      () => demo.slack.messages(PAPERS_CHANNEL_ID).length >= recorded.length,
+      {
+        timeoutMs: 60_000,
+      },
+    );
     const thread = await teamActivity(demo);
     fs.mkdirSync(DOCS, { recursive: true });
     const page = await browser.newPage({ viewport: VIEWPORT, deviceScaleFactor: 1 });
-    const base = `${demo.web.url}#member=U0ALICE&place=${DEMO_CHANNEL}`;
+    const base = `${demo.web.url}#member=U0ALICE&place=${PAPERS_CHANNEL_ID}`;
 
     await page.goto(base);
     await page.locator('#main .reply-bar').first().waitFor();

@@ -3,7 +3,7 @@
  * Slack emulator, the real app and workers against it, and the web page that shows it all as a
  * small Slack. `npm run demo` and the browser tests start it the same way.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,17 +13,19 @@ import { loadConfig } from '../config';
 import type { Logger } from '../logger';
 import { startPaperboy, type RunningPaperboy } from '../paperboy';
 import { purgeKeys } from '../queue/connection';
-import { demoDirectory, PAPERS_CHANNEL_ID, type WorkspaceDirectory } from './web/directory';
+import { demoDirectory, PAPERS_CHANNEL_ID } from './web/directory';
 import { startWorkspaceServer, type WorkspaceServer } from './web/server';
-
-/** The channel that follows the Hugging Face feed from the start. */
-export const DEMO_CHANNEL = PAPERS_CHANNEL_ID;
 
 export interface DemoOptions {
   redisUrl: string;
   logger: Logger;
-  /** `recorded` (default): a recorded day of Hugging Face Daily Papers, served locally. */
+  /**
+   * `recorded` (default): a recorded day of Hugging Face Daily Papers, served locally. `live`: the
+   * Hugging Face API at `liveHfApiUrl`.
+   */
   feeds?: 'recorded' | 'live';
+  /** With live feeds, the Hugging Face API base (`HF_API_URL`); default the real one. */
+  liveHfApiUrl?: string;
   /** The recorded feed's papers for today; default the recorded day. */
   recordedPapers?: unknown[];
   /** The page's port; default 0 (any free one). */
@@ -40,7 +42,6 @@ export interface RunningDemo {
   feed?: FeedServer;
   paperboy: RunningPaperboy;
   web: WorkspaceServer;
-  directory: WorkspaceDirectory;
   databaseFile: string;
   /** Stops everything it started, in reverse order, and removes its database and Redis keys. */
   stop(): Promise<void>;
@@ -64,11 +65,19 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
         });
     if (feed) cleanups.push(() => feed.close());
 
-    const slack = await SlackEmulator.start();
+    // The app listens on every interface: fresh credentials, so that nobody who knows the
+    // emulator's default test secret can sign requests to it.
+    const slack = await SlackEmulator.start({
+      token: `xoxb-demo-${randomBytes(16).toString('hex')}`,
+      signingSecret: randomBytes(32).toString('hex'),
+    });
     cleanups.push(() => slack.close());
     const directory = demoDirectory(slack.botUserId);
     // Alerts link to a paper's thread only for members of its channel: everyone is in #papers.
-    slack.setChannelMembers(DEMO_CHANNEL, [...directory.members.map((m) => m.id), slack.botUserId]);
+    slack.setChannelMembers(PAPERS_CHANNEL_ID, [
+      ...directory.members.map((m) => m.id),
+      slack.botUserId,
+    ]);
 
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-demo-'));
     cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
@@ -93,8 +102,10 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       SLACK_API_URL: slack.apiUrl,
       REDIS_URL: options.redisUrl,
       DATABASE_URL: databaseFile,
-      ...(feed ? { HF_API_URL: feed.hfApiUrl, ARXIV_API_URL: feed.arxivApiUrl } : {}),
-      ANNOUNCE_CHANNELS: DEMO_CHANNEL,
+      ...(feed
+        ? { HF_API_URL: feed.hfApiUrl, ARXIV_API_URL: feed.arxivApiUrl }
+        : { HF_API_URL: options.liveHfApiUrl }),
+      ANNOUNCE_CHANNELS: PAPERS_CHANNEL_ID,
       POLL_EVERY: options.pollEvery ?? '15m',
     });
     const queuePrefix = `{paperboy-demo-${randomUUID().slice(0, 8)}}`;
@@ -114,7 +125,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     cleanups.push(() => paperboy.stop(10_000));
     slack.setAppUrl(`http://127.0.0.1:${paperboy.port}`);
 
-    return { slack, ...(feed ? { feed } : {}), paperboy, web, directory, databaseFile, stop };
+    return { slack, ...(feed ? { feed } : {}), paperboy, web, databaseFile, stop };
   } catch (error) {
     await stop();
     throw error;
