@@ -1,9 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, LogLevel } from '@slack/bolt';
+import { App } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import { WebClient } from '@slack/web-api';
+import { boltAppFor } from './bolt-app';
 import { silentSlackLogger } from './silent-logger';
 import { SlackEmulator, type PostedMessage } from './slack-emulator';
 
@@ -590,15 +591,7 @@ describe('a real Bolt app', () => {
   let homeOpens: Array<Record<string, unknown>>;
 
   beforeAll(async () => {
-    bolt = new App({
-      token: emulator.token,
-      signingSecret: emulator.signingSecret,
-      botId: emulator.botId,
-      botUserId: emulator.botUserId,
-      clientOptions: { slackApiUrl: emulator.apiUrl, retryConfig: { retries: 0 } },
-      logger: silentSlackLogger,
-      logLevel: LogLevel.ERROR,
-    });
+    bolt = boltAppFor(emulator);
     bolt.message(async ({ message }) => {
       seen.push(message as unknown as Record<string, unknown>);
     });

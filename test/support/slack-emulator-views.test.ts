@@ -1,10 +1,11 @@
 import { once } from 'node:events';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, LogLevel, type BlockAction } from '@slack/bolt';
+import { App, type BlockAction } from '@slack/bolt';
 import type { HomeView, ModalView, PlainTextElement, PlainTextOption } from '@slack/types';
 import { WebClient, type WebAPIPlatformError } from '@slack/web-api';
 import { WebSocket } from 'ws';
+import { boltAppFor } from './bolt-app';
 import { silentSlackLogger } from './silent-logger';
 import { SlackEmulator } from './slack-emulator';
 
@@ -652,15 +653,7 @@ describe('a real Bolt app', () => {
   let clicks: BlockAction[];
 
   beforeAll(async () => {
-    bolt = new App({
-      token: emulator.token,
-      signingSecret: emulator.signingSecret,
-      botId: emulator.botId,
-      botUserId: emulator.botUserId,
-      clientOptions: { slackApiUrl: emulator.apiUrl, retryConfig: { retries: 0 } },
-      logger: silentSlackLogger,
-      logLevel: LogLevel.ERROR,
-    });
+    bolt = boltAppFor(emulator);
     bolt.action<BlockAction>('edit_keywords', async ({ ack, body, client: web }) => {
       await ack();
       clicks.push(body);
