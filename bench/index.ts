@@ -4,6 +4,7 @@
  */
 import { measureAlerts } from './alerts';
 import { measureDelivery } from './delivery';
+import { measurePage } from './page';
 import { DEFAULT_CHANNEL_PACING } from '../src/queue/channel-pacer';
 import { measurePipeline } from './pipeline';
 import { RANKED_MATCHES_MAX } from '../src/store/ranking';
@@ -12,7 +13,13 @@ import { openStore } from '../src/store';
 import { measureSearch, measureStore, type StoreFigures } from './search';
 
 /** `npm run bench -- search` runs one section; no argument runs them all. */
-const SECTIONS: Record<string, () => Promise<void>> = { pipeline, delivery, search, alerts };
+const SECTIONS: Record<string, () => Promise<void>> = {
+  pipeline,
+  delivery,
+  search,
+  alerts,
+  page,
+};
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);
@@ -29,6 +36,18 @@ async function main(): Promise<void> {
 }
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+async function page(): Promise<void> {
+  const clicks = 30;
+  console.log("\nThe local workspace page in Chromium (npm run demo's page, recorded day)");
+  const f = await measurePage(clicks);
+  const at = (share: number) => f.clickToCountMs[Math.min(clicks - 1, Math.floor(share * clicks))]!;
+  console.log(`poll asked → first card drawn: ${ms(f.pollToFirstCardMs)}`);
+  console.log(`poll asked → all ${f.papers} cards drawn: ${ms(f.pollToLastCardMs)}`);
+  console.log(
+    `▲ click → new count drawn (${clicks} clicks): p50 ${ms(at(0.5))}, max ${ms(f.clickToCountMs.at(-1)!)}`,
+  );
+}
 
 async function search(): Promise<void> {
   const papers = 200_000;
