@@ -2,6 +2,7 @@ import { QUEUE_UNAVAILABLE } from '../../src/slack/listeners/after-ack';
 import { paperIdOf, upvoteLabelOf } from '../support/cards';
 import { loadHfFixture } from '../support/feed-server';
 import { ThrowawayRedis } from '../support/throwaway-redis';
+import { TEST_WORKER_TUNING } from '../support/worker-process';
 import { startHarness, utcDay, waitForDrained, type Harness } from '../support/harness';
 import type { EphemeralMessage, PostedMessage } from '../support/slack-emulator';
 
@@ -31,7 +32,14 @@ describe('Redis killed mid-run and restarted: Slack keeps its answers, nothing i
   beforeAll(async () => {
     redis = await ThrowawayRedis.start({ persistent: true });
     // No papers at first: the run starts once the posts are slowed down.
-    h = await startHarness({ channels: CHANNELS, items: [], env: { REDIS_URL: redis.url } });
+    h = await startHarness({
+      channels: CHANNELS,
+      items: [],
+      env: { REDIS_URL: redis.url },
+      // A job whose worker lost Redis mid-run stays active there, its lock unrenewed: taken back
+      // within seconds rather than BullMQ's 30 s, so the test waits on delivery, not on the clock.
+      workerTuning: TEST_WORKER_TUNING,
+    });
   });
 
   afterAll(async () => {

@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../../src/logger';
 import { startPaperboy, type RunningPaperboy } from '../../src/paperboy';
 import type { ChannelPacing } from '../../src/queue/channel-pacer';
 import { purgeKeys } from '../../src/queue/connection';
+import type { WorkerTuning } from '../../src/queue/workers';
 import { FeedServer, loadHfFixture } from './feed-server';
 import { SlackEmulator, type SlackEmulatorOptions } from './slack-emulator';
 
@@ -105,6 +106,8 @@ export interface HarnessOptions {
   channelPacing?: ChannelPacing | 'off';
   /** Options of the Slack emulator (`channelRateLimit`, say). */
   emulator?: SlackEmulatorOptions;
+  /** How soon a job orphaned by a lost connection or process is taken back; BullMQ's by default. */
+  workerTuning?: WorkerTuning;
 }
 
 export interface Harness {
@@ -156,6 +159,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     // Nor does it count Hugging Face's calls: no shared pace for it.
     hfMinIntervalMs: 0,
     channelPacing: options.channelPacing ?? 'off',
+    ...(options.workerTuning ? { workerTuning: options.workerTuning } : {}),
   });
   if (paperboy.port) slack.setAppUrl(`http://127.0.0.1:${paperboy.port}`);
   return {
