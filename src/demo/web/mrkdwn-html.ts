@@ -16,7 +16,7 @@ export interface NameLookup {
 
 /**
  * The shortcodes a paper discussion is likely to hold. The app itself writes Unicode emoji (📄, 💬,
- * 📰 …) and no shortcodes; these cover what members type in threads and the brief's list.
+ * 📰 …) and no shortcodes; these cover what members type in threads.
  */
 const EMOJI: Record<string, string> = {
   speech_balloon: '💬',
