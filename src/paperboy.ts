@@ -53,6 +53,11 @@ export interface PaperboyOptions {
    * emulator in tests and the demo).
    */
   channelPacing?: ChannelPacing | 'off';
+  /**
+   * The interface the Slack app's HTTP receiver listens on: default all of them, as Slack must
+   * reach it. The local demo keeps it to 127.0.0.1.
+   */
+  httpHost?: string;
 }
 
 export interface RunningPaperboy {
@@ -238,6 +243,7 @@ export async function startPaperboy(options: PaperboyOptions): Promise<RunningPa
         appToken: config.SLACK_APP_TOKEN,
         apiUrl: config.SLACK_API_URL,
         port: config.PORT,
+        ...(options.httpHost !== undefined ? { host: options.httpHost } : {}),
         identity,
         logger: slackLogger,
         listeners: {

@@ -121,6 +121,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       // Nor Slack's: the local emulator limits no channel, and fifty cards would take a minute
       // at one per second.
       channelPacing: 'off',
+      // Only the emulator on this machine sends it requests.
+      httpHost: '127.0.0.1',
     });
     cleanups.push(() => paperboy.stop(10_000));
     slack.setAppUrl(`http://127.0.0.1:${paperboy.port}`);

@@ -17,6 +17,8 @@ export interface SlackAppOptions {
   appToken?: string;
   apiUrl: string;
   port: number;
+  /** The interface the HTTP receiver listens on; default all of them. */
+  host?: string;
   identity: SlackIdentity;
   logger: Logger;
   listeners: ListenerDeps;
@@ -72,9 +74,11 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     logger.info('connected to Slack in Socket Mode');
     return { app, stop: () => app.stop().then(() => undefined) };
   }
-  const server = (await app.start(options.port)) as Server;
+  const server = (await app.start(
+    options.host === undefined ? options.port : { port: options.port, host: options.host },
+  )) as Server;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  logger.info(`listening for Slack on http://localhost:${port}/slack/events`);
+  logger.info(`listening for Slack on http://${options.host ?? 'localhost'}:${port}/slack/events`);
   return { app, port, stop: () => app.stop().then(() => undefined) };
 }
