@@ -62,7 +62,11 @@ export async function startWorkspaceServer(
   options: WorkspaceServerOptions,
 ): Promise<WorkspaceServer> {
   const { slack, directory, logger } = options;
+  // Read and built once: the page's files do not change while the demo runs.
   const clientScript = bundleClient();
+  const staticTexts = new Map(
+    Object.values(STATIC_FILES).map(({ file }) => [file, readPublic(file)] as const),
+  );
   const api = createWorkspaceApi(slack, directory);
   const routes = routesOf(api);
   const streams = new Set<ServerResponse>();
@@ -75,7 +79,9 @@ export async function startWorkspaceServer(
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const staticFile = req.method === 'GET' ? STATIC_FILES[url.pathname] : undefined;
-    if (staticFile) return sendText(res, 200, staticFile.type, readPublic(staticFile.file));
+    if (staticFile) {
+      return sendText(res, 200, staticFile.type, staticTexts.get(staticFile.file) ?? '');
+    }
     if (req.method === 'GET' && url.pathname === '/assets/client.js') {
       return sendText(res, 200, 'text/javascript; charset=utf-8', clientScript);
     }
