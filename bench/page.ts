@@ -1,6 +1,6 @@
 import { launchChromium } from '../src/demo/web/browser';
-import { startDemo, utcDay } from '../src/demo/workspace';
-import { loadHfFixture } from '../test/support/feed-server';
+import { startDemo } from '../src/demo/workspace';
+import { loadHfFixture, utcDay } from '../test/support/feed-server';
 import { captureLogger, TEST_REDIS_URL } from '../test/support/harness';
 
 export interface PageFigures {

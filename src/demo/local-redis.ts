@@ -13,12 +13,16 @@ export class RedisUnavailableError extends Error {
   override readonly name = 'RedisUnavailableError';
 }
 
-async function answers(url: string): Promise<boolean> {
+/**
+ * Whether a Redis answers PING at `url` within `timeoutMs`. Only a PONG counts: a Redis still
+ * loading its data answers LOADING errors until it is ready.
+ */
+export async function redisAnswers(url: string, timeoutMs = 1000): Promise<boolean> {
   const redis = new Redis(url, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
-    connectTimeout: 1000,
+    connectTimeout: timeoutMs,
   });
   redis.on('error', () => undefined);
   try {
@@ -27,7 +31,7 @@ async function answers(url: string): Promise<boolean> {
   } catch {
     return false;
   } finally {
-    redis.disconnect();
+    if (redis.status !== 'end') redis.disconnect();
   }
 }
 
@@ -48,7 +52,7 @@ export function freePort(): Promise<number> {
  * port (nothing saved to disk), else a one-line explanation of how to get one.
  */
 export async function ensureRedis(url: string): Promise<LocalRedis> {
-  if (await answers(url)) return { url, origin: 'existing', stop: async () => undefined };
+  if (await redisAnswers(url)) return { url, origin: 'existing', stop: async () => undefined };
   const port = await freePort();
   const child: ChildProcess = spawn(
     'redis-server',
@@ -60,7 +64,7 @@ export async function ensureRedis(url: string): Promise<LocalRedis> {
     const deadline = Date.now() + 5000;
     const probe = async () => {
       if (child.exitCode !== null) return resolve(false);
-      if (await answers(`redis://127.0.0.1:${port}`)) return resolve(true);
+      if (await redisAnswers(`redis://127.0.0.1:${port}`)) return resolve(true);
       if (Date.now() > deadline) return resolve(false);
       setTimeout(() => void probe(), 100);
     };

@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FeedServer, loadHfFixture } from '../../test/support/feed-server';
+import { FeedServer, loadHfFixture, utcDay } from '../../test/support/feed-server';
 import { SlackEmulator } from '../../test/support/slack-emulator';
 import { loadConfig } from '../config';
 import type { Logger } from '../logger';
@@ -132,9 +132,4 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     await stop();
     throw error;
   }
-}
-
-/** Today's date in UTC, as the Hugging Face feed names its days. */
-export function utcDay(date = new Date()): string {
-  return date.toISOString().slice(0, 10);
 }

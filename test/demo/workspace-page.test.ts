@@ -4,8 +4,8 @@
  */
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../../src/demo/web/browser';
-import { startDemo, utcDay, type RunningDemo } from '../../src/demo/workspace';
-import { loadHfFixture } from '../support/feed-server';
+import { startDemo, type RunningDemo } from '../../src/demo/workspace';
+import { loadHfFixture, utcDay } from '../support/feed-server';
 import { captureLogger, TEST_REDIS_URL } from '../support/harness';
 
 interface HfItem {

@@ -338,6 +338,11 @@ export class FeedServer {
 }
 
 /** The Hugging Face Daily Papers fixture: 50 realistic items (a fresh copy on every call). */
+/** A date as the Hugging Face feed names its days: `YYYY-MM-DD` in UTC. */
+export function utcDay(date = new Date()): string {
+  return date.toISOString().slice(0, 10);
+}
+
 export function loadHfFixture(): unknown[] {
   const file = join(__dirname, '..', 'fixtures', 'hf-daily-papers.json');
   const data: unknown = JSON.parse(readFileSync(file, 'utf8'));

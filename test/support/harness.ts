@@ -10,15 +10,12 @@ import { startPaperboy, type RunningPaperboy } from '../../src/paperboy';
 import type { ChannelPacing } from '../../src/queue/channel-pacer';
 import { purgeKeys } from '../../src/queue/connection';
 import type { WorkerTuning } from '../../src/queue/workers';
-import { FeedServer, loadHfFixture } from './feed-server';
+import { FeedServer, loadHfFixture, utcDay } from './feed-server';
+
+export { utcDay };
 import { SlackEmulator, type SlackEmulatorOptions } from './slack-emulator';
 
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-/** Today's date in UTC, as the HF feed names its days. */
-export function utcDay(date = new Date()): string {
-  return date.toISOString().slice(0, 10);
-}
 
 /** A SQLite file of its own for one test file, removed by the returned cleanup. */
 export function tempDatabase(): { file: string; remove(): void } {

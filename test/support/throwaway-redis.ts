@@ -2,8 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
-import { freePort } from '../../src/demo/local-redis';
+import { freePort, redisAnswers } from '../../src/demo/local-redis';
 import { eventually } from './harness';
 
 /**
@@ -64,7 +63,7 @@ export class ThrowawayRedis {
     await eventually(
       async () => {
         if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
-        return this.answers();
+        return redisAnswers(this.url, 500);
       },
       `redis-server on port ${this.port}`,
       10_000,
@@ -95,24 +94,5 @@ export class ThrowawayRedis {
   async remove(): Promise<void> {
     await this.kill();
     fs.rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  private async answers(): Promise<boolean> {
-    const probe = new Redis(this.url, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-      connectTimeout: 500,
-    });
-    probe.on('error', () => undefined);
-    try {
-      await probe.connect();
-      // Loading the AOF answers LOADING errors until done: only a PONG means ready.
-      return (await probe.ping()) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      if (probe.status !== 'end') probe.disconnect();
-    }
   }
 }
